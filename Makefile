@@ -1,0 +1,59 @@
+# euclaims: `make report` builds the report, `make test` runs every test. `make help` lists targets.
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+SETUP_STAMP := $(VENV)/.setup-stamp
+export EUCLAIMS_UPSTREAM ?= $(abspath ../shared/data)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export JUPYTER_PLATFORM_DIRS := 1
+
+.PHONY: help setup report test extract notebooks lab bench lock check clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
+
+setup: $(SETUP_STAMP) ## create .venv from requirements.lock and register the euclaims kernel
+
+$(SETUP_STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name euclaims --display-name "Python 3 (euclaims)"
+	touch $@
+
+report: $(SETUP_STAMP) ## run stale notebooks (papermill) and sweeps, write reports/report.html (+ PDF)
+	$(PY) -m euclaims build
+
+test: $(SETUP_STAMP) ## run the unit tests, pipeline tests and nbval over notebooks/
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+extract: $(SETUP_STAMP) ## rebuild data/raw from the snapshots in $EUCLAIMS_UPSTREAM
+	$(PY) -m euclaims extract
+
+notebooks: $(SETUP_STAMP) ## refresh notebooks/*.ipynb with the outputs of their default run
+	$(PY) -m euclaims notebooks
+
+check: $(SETUP_STAMP) ## validate params.yaml, claims.yaml and every data/raw file
+	$(PY) -m euclaims check
+
+lab: $(SETUP_STAMP) ## open JupyterLab with the euclaims kernel
+	$(VENV)/bin/jupyter lab notebooks
+
+bench: $(SETUP_STAMP) ## time clean and no-op `make report` and `make test` (medians of 3)
+	$(PY) benchmarks/bench_build.py
+
+lock: ## regenerate requirements.lock and environment.yml from pyproject.toml
+	$(PY) -m uv pip compile pyproject.toml --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu -o requirements.lock
+	$(MAKE) environment.yml
+
+environment.yml: requirements.lock src/euclaims/lockfile.py
+	$(PYTHON) src/euclaims/lockfile.py requirements.lock > $@
+
+clean: ## remove build outputs (data/processed, reports), keep .venv
+	rm -rf data/processed/* data/processed/.[!.]* reports/*

@@ -1,0 +1,80 @@
+"""Command line: `python -m euclaims {build,run,extract,report,notebooks}`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import EuclaimsError
+from .params import parse_cli_value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m euclaims", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="run stale notebooks and sweeps, then the report")
+    build.add_argument("--jobs", type=int, default=2, help="parallel sweep runs (default 2)")
+    build.add_argument("--no-sweeps", action="store_true", help="default runs only")
+    build.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+
+    run = commands.add_parser("run", help="run one notebook with parameter overrides")
+    run.add_argument("notebook", help="notebook stem, e.g. small_states_institutions")
+    run.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        help="override a parameter (repeatable)",
+    )  # fmt: skip
+    run.add_argument("--output", type=Path, help="output directory (default data/processed/STEM)")
+
+    extract = commands.add_parser("extract", help="rebuild data/raw from the upstream snapshots")
+    extract.add_argument(
+        "--accept-upstream-change", action="store_true",
+        help="accept upstream files whose sha256 differs from the manifest",
+    )  # fmt: skip
+
+    commands.add_parser("report", help="rebuild reports/report.html from existing results")
+    commands.add_parser("notebooks", help="refresh notebooks/*.ipynb with their default run")
+    commands.add_parser("check", help="validate params.yaml, claims.yaml and data/raw")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from .pipeline import build
+
+            build(jobs=args.jobs, with_sweeps=not args.no_sweeps, pdf=not args.no_pdf)
+        elif args.command == "run":
+            from .pipeline import run_one
+
+            overrides = {name: parse_cli_value(value) for name, value in args.parameter}
+            run = run_one(args.notebook, overrides, args.output)
+            print(f"wrote {run.relative_output}/results.json", file=sys.stderr)
+        elif args.command == "extract":
+            from .data import extract_all
+
+            for name in extract_all(accept_upstream_change=args.accept_upstream_change):
+                print(f"wrote data/raw/{name}", file=sys.stderr)
+        elif args.command == "report":
+            from .params import load_params_file
+            from .report import write_report
+
+            write_report(load_params_file())
+        elif args.command == "notebooks":
+            from .notebooks import refresh_all
+
+            refresh_all()
+        elif args.command == "check":
+            from .checks import check_all
+
+            check_all()
+    except EuclaimsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Raw data layer: the manifest of data/raw, verified loading, and extraction from upstream."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.errors
+
+from .errors import DataError
+from .extracts import ALL_EXTRACTS, extract_by_name
+from .extracts.base import Extract, to_csv_bytes
+from .fileio import atomic_write_bytes, canonical_json, sha256_file
+from .manifest import RESTORE_HINT, read_manifest, verify_file
+from .paths import MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
+
+#: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
+INPUTS_READ: dict[str, str] = {}
+
+
+def load_raw(name: str, raw_dir: Path = RAW_DIR, manifest: Path = MANIFEST_FILE) -> pd.DataFrame:
+    """Load data/raw/<name> after checking its sha256 against the manifest and its schema."""
+    path = Path(raw_dir) / name
+    actual = verify_file(raw_dir, name, manifest)
+    frame = parse_and_validate(extract_by_name(name), path.read_bytes(), str(path))
+    INPUTS_READ[name] = actual
+    return frame
+
+
+def parse_and_validate(extract: Extract, payload: bytes, where: str) -> pd.DataFrame:
+    """Parse CSV bytes and validate them against the extract's schema."""
+    if not payload.strip():
+        raise DataError(f"{where}: file is empty; {RESTORE_HINT}")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = payload[: exc.start].count(b"\n") + 1
+        raise DataError(f"{where}: line {line} is not valid UTF-8 (byte {exc.start})") from exc
+    try:
+        frame = pd.read_csv(io.StringIO(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{where}: not a readable CSV table ({exc})") from exc
+    try:
+        return extract.schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        raise DataError(f"{where}: schema violation\n{describe_schema_errors(exc)}") from exc
+
+
+def describe_schema_errors(exc: pandera.errors.SchemaErrors, limit: int = 10) -> str:
+    """One line per failure: column, check and CSV line (header is line 1)."""
+    cases = exc.failure_cases
+    lines = []
+    for row in cases.head(limit).itertuples(index=False):
+        index = getattr(row, "index", None)
+        where = f"row {int(index) + 2}" if pd.notna(index) else "whole column"
+        lines.append(
+            f"  column '{row.column}', {where}: check {row.check} failed "
+            f"(value {row.failure_case!r})"
+        )
+    if len(cases) > limit:
+        lines.append(f"  ... and {len(cases) - limit} more")
+    return "\n".join(lines)
+
+
+def build_manifest(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Frictionless Data Package descriptor for data/raw."""
+    return {
+        "name": "euclaims-raw-extracts",
+        "title": "Tidy extracts of public datasets used by the euclaims compendium",
+        "profile": "data-package",
+        "resources": sorted(resources, key=lambda resource: resource["path"]),
+    }
+
+
+def extract_all(
+    upstream: Path | None = None,
+    raw_dir: Path = RAW_DIR,
+    manifest: Path = MANIFEST_FILE,
+    accept_upstream_change: bool = False,
+) -> list[str]:
+    """Rebuild every extract from the upstream snapshots; returns the files written.
+
+    Refuses (DataError) when an upstream file's sha256 differs from the one the manifest
+    recorded, unless `accept_upstream_change` is set.
+    """
+    upstream = Path(upstream) if upstream else upstream_dir()
+    if not upstream.is_dir():
+        raise DataError(
+            f"upstream directory {upstream} not found; set {UPSTREAM_ENV} to the folder of "
+            "the reference snapshots (e.g. ../shared/data)"
+        )
+    previous = read_manifest(manifest) if Path(manifest).exists() else {}
+    resources, payloads = [], {}
+    for extract in ALL_EXTRACTS:
+        upstream_sums = {}
+        for relative in extract.upstream:
+            source_path = upstream / relative
+            if not source_path.exists():
+                raise DataError(f"{source_path}: upstream file missing (needed by {extract.name})")
+            upstream_sums[relative] = sha256_file(source_path)
+        recorded = {
+            item["path"]: item["sha256"]
+            for item in previous.get(extract.name, {}).get("upstream", [])
+        }
+        changed = [p for p, s in upstream_sums.items() if p in recorded and recorded[p] != s]
+        if changed and not accept_upstream_change:
+            raise DataError(
+                f"upstream file(s) {', '.join(changed)} changed since the manifest was written "
+                f"(sha256 differs). Refusing to produce new numbers silently; inspect the change, "
+                f"then run `python -m euclaims extract --accept-upstream-change`"
+            )
+        payload = to_csv_bytes(extract.build(upstream))
+        parse_and_validate(extract, payload, f"extract {extract.name} (built from upstream)")
+        payloads[extract.name] = payload
+        resources.append(resource_descriptor(extract, payload, upstream_sums))
+    for name, payload in payloads.items():
+        atomic_write_bytes(Path(raw_dir) / name, payload)
+    atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))
+    return sorted(payloads)
+
+
+def resource_descriptor(
+    extract: Extract, payload: bytes, upstream_sums: dict[str, str]
+) -> dict[str, Any]:
+    """Frictionless resource entry with upstream provenance."""
+    return {
+        "name": extract.resource_name,
+        "path": extract.name,
+        "title": extract.title,
+        "description": extract.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(payload),
+        "hash": "sha256:" + hashlib.sha256(payload).hexdigest(),
+        "sources": [{"title": extract.source}],
+        "licenses": [{"title": extract.licence}],
+        "caveats": extract.caveats,
+        "upstream": [
+            {"path": relative, "sha256": digest} for relative, digest in upstream_sums.items()
+        ],
+    }

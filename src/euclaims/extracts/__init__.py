@@ -1,0 +1,22 @@
+"""Extraction: upstream snapshots -> small tidy CSV extracts in data/raw, plus their manifest.
+
+Each domain module lists its `EXTRACTS`; `ALL_EXTRACTS` gathers them. An extract names its
+upstream file (relative to $EUCLAIMS_UPSTREAM), its source and licence, a pandera schema that
+every load validates, and a pure function turning the upstream file into the tidy table.
+"""
+
+from __future__ import annotations
+
+from . import institutions
+from .base import Extract
+
+ALL_EXTRACTS: tuple[Extract, ...] = (*institutions.EXTRACTS,)
+
+
+def extract_by_name(name: str) -> Extract:
+    """The extract whose data/raw file is `name` (e.g. 'population_eurostat.csv')."""
+    for extract in ALL_EXTRACTS:
+        if extract.name == name:
+            return extract
+    known = ", ".join(sorted(e.name for e in ALL_EXTRACTS))
+    raise KeyError(f"no extract named '{name}' is declared; known extracts: {known}")

@@ -1,0 +1,37 @@
+"""The Extract record and the deterministic CSV writer shared by all domain modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+#: ISO 3166 alpha-2 codes are used throughout; Eurostat and the EU use EL and UK.
+EU_TO_ISO2 = {"EL": "GR", "UK": "GB"}
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One tidy table in data/raw, derived from one upstream snapshot file."""
+
+    name: str
+    upstream: tuple[str, ...]
+    title: str
+    source: str
+    licence: str
+    description: str
+    schema: pa.DataFrameSchema
+    build: Callable[[Path], pd.DataFrame]  # takes the upstream root directory
+    caveats: str = ""
+
+    @property
+    def resource_name(self) -> str:
+        return Path(self.name).stem.replace("_", "-")
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Deterministic CSV bytes: UTF-8, LF line ends, no index, shortest float repr."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -1,0 +1,271 @@
+"""Run the analysis notebooks with papermill: validated parameters, caching, atomic outputs."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .claims import check_results_claims, evaluate_notebook_claims, load_ledger, robustness
+from .errors import EuclaimsError
+from .fileio import atomic_write_json, atomic_write_text, canonical_json, replace_directory
+from .manifest import verify_file
+from .params import (
+    NotebookSpec,
+    check_notebook_matches,
+    load_params_file,
+    notebook_path,
+    resolve_parameters,
+)
+from .paths import CLAIMS_FILE, MANIFEST_FILE, PACKAGE_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+
+KERNEL = "euclaims"
+FINGERPRINT_NAME = ".fingerprint"
+SWEEPS_DIR = PROCESSED_DIR / "_sweeps"
+FAILED_DIR = PROCESSED_DIR / "_failed"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of a notebook: its parameters and where its outputs go."""
+
+    stem: str
+    parameters: dict[str, Any]
+    output_dir: Path
+    label: str
+
+    @property
+    def relative_output(self) -> str:
+        if self.output_dir.is_relative_to(PROJECT_ROOT):
+            return str(self.output_dir.relative_to(PROJECT_ROOT))
+        return str(self.output_dir)
+
+
+def default_run(spec: NotebookSpec, overrides: dict[str, Any] | None = None) -> Run:
+    """The run with params.yaml defaults (updated by validated overrides)."""
+    parameters = resolve_parameters(spec, overrides or {})
+    return Run(spec.stem, parameters, PROCESSED_DIR / spec.stem, "default")
+
+
+def sweep_runs(spec: NotebookSpec) -> list[Run]:
+    """One run per alternative value of each swept parameter (one parameter varied at a time)."""
+    runs = []
+    for name, values in spec.sweep.items():
+        for value in values:
+            if value == spec.defaults[name]:
+                continue
+            slug = re.sub(r"[^A-Za-z0-9_.=-]", "_", f"{name}={value}")
+            parameters = resolve_parameters(spec, {name: value})
+            runs.append(Run(spec.stem, parameters, SWEEPS_DIR / spec.stem / slug, slug))
+    return runs
+
+
+def _hash_files(digest: Any, paths: list[Path], base: Path) -> None:
+    for path in paths:
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+
+
+def fingerprint(spec: NotebookSpec, run: Run) -> str:
+    """Hash of everything a run depends on: notebook, package, ledger, lock, inputs, parameters."""
+    digest = hashlib.sha256()
+    sources = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2"})
+    inputs = [RAW_DIR / name for name in sorted(spec.inputs)]
+    project_files = [notebook_path(spec.stem), CLAIMS_FILE, PROJECT_ROOT / "requirements.lock"]
+    _hash_files(digest, project_files + [MANIFEST_FILE] + inputs, PROJECT_ROOT)
+    _hash_files(digest, sources, PACKAGE_DIR)
+    digest.update(canonical_json(run.parameters).encode())
+    return digest.hexdigest()
+
+
+def is_fresh(spec: NotebookSpec, run: Run) -> bool:
+    """True when the run's outputs exist and were made from exactly the current inputs."""
+    stamp = run.output_dir / FINGERPRINT_NAME
+    return (
+        stamp.exists()
+        and (run.output_dir / "results.json").exists()
+        and stamp.read_text().strip() == fingerprint(spec, run)
+    )
+
+
+def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None) -> dict:
+    """Remove timestamps and temporary paths that papermill and nbclient record."""
+    papermill = notebook.get("metadata", {}).get("papermill")
+    if isinstance(papermill, dict):
+        for key in ("start_time", "end_time", "duration"):
+            papermill.pop(key, None)
+        papermill["input_path"] = f"notebooks/{stem}.ipynb"
+        if output:
+            papermill["output_path"] = output
+    for cell in notebook.get("cells", []):
+        cell.get("metadata", {}).pop("execution", None)
+        cell_papermill = cell.get("metadata", {}).get("papermill")
+        if isinstance(cell_papermill, dict):
+            for key in ("start_time", "end_time", "duration"):
+                cell_papermill.pop(key, None)
+    return notebook
+
+
+def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
+    """Execute one run in a staging directory, then swap it into place atomically."""
+    import papermill
+
+    staging = run.output_dir.with_name(f".staging-{run.output_dir.name}-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    executed = staging / "executed.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(notebook_path(run.stem)),
+            str(executed),
+            parameters={**run.parameters, "output_dir": str(staging)},
+            kernel_name=KERNEL,
+            progress_bar=progress,
+            cwd=str(notebook_path(run.stem).parent),
+        )
+    except papermill.PapermillExecutionError as exc:
+        failed = FAILED_DIR / f"{run.stem}--{run.label}.ipynb"
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(executed, failed)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EuclaimsError(
+            f"notebook {run.stem} ({run.label}) failed in cell {exc.exec_count}: "
+            f"{exc.ename}: {exc.evalue}\n  executed notebook kept for inspection at "
+            f"{failed}; outputs in {run.relative_output} unchanged"
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    record_path = staging / "results.json"
+    if not record_path.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EuclaimsError(
+            f"notebook {run.stem} ran but wrote no results.json; it must call "
+            "euclaims.results.record_results(..., output_dir=output_dir)"
+        )
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    strip_volatile_metadata(notebook, run.stem, f"{run.relative_output}/executed.ipynb")
+    atomic_write_text(
+        executed, json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    )
+    atomic_write_text(staging / FINGERPRINT_NAME, fingerprint_value + "\n")
+    run.output_dir.parent.mkdir(parents=True, exist_ok=True)
+    replace_directory(staging, run.output_dir)
+
+
+def _execute_job(job: tuple[Run, str]) -> str:
+    run, value = job
+    execute(run, value)
+    return run.label
+
+
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """Serialise concurrent builds: a second `make report` waits for the first."""
+    PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
+    with open(PROCESSED_DIR / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def plan(
+    specs: dict[str, NotebookSpec], with_sweeps: bool = True
+) -> list[tuple[NotebookSpec, Run]]:
+    """All runs of a build, validated before any kernel starts."""
+    runs = []
+    for spec in specs.values():
+        check_notebook_matches(spec)
+        for name in spec.inputs:
+            verify_file(RAW_DIR, name)
+        runs.append((spec, default_run(spec)))
+        if with_sweeps:
+            runs.extend((spec, run) for run in sweep_runs(spec))
+    return runs
+
+
+def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
+    """Execute the stale runs (defaults first, then sweeps in parallel); returns their labels."""
+    stale = [(spec, run) for spec, run in runs if not is_fresh(spec, run)]
+    for spec, run in runs:
+        state = "run" if (spec, run) in stale else "up to date"
+        print(f"[{state}] {run.stem} ({run.label})", file=sys.stderr)
+    defaults = [(run, fingerprint(spec, run)) for spec, run in stale if run.label == "default"]
+    sweeps = [(run, fingerprint(spec, run)) for spec, run in stale if run.label != "default"]
+    for job in defaults:
+        _execute_job(job)
+    if sweeps and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_execute_job, sweeps))
+    else:
+        for job in sweeps:
+            _execute_job(job)
+    return [f"{run.stem} ({run.label})" for _, run in stale]
+
+
+def read_record(output_dir: Path) -> dict:
+    path = output_dir / "results.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise EuclaimsError(f"{path} is missing; run `make report`") from exc
+
+
+def attach_verdicts(specs: dict[str, NotebookSpec]) -> None:
+    """Recompute every verdict from the ledger and add robustness across the sweep runs."""
+    ledger = load_ledger()
+    for spec in specs.values():
+        default = default_run(spec)
+        path = default.output_dir / "results.json"
+        record = read_record(default.output_dir)
+        check_results_claims(ledger, record, str(path))
+        alternatives = [read_record(run.output_dir) for run in sweep_runs(spec)]
+        claims = evaluate_notebook_claims(
+            ledger, spec.stem, record["metrics"], record["parameters"]
+        )
+        for claim_id, verdict in claims.items():
+            verdict["robustness"] = robustness(ledger[claim_id], record, alternatives)
+        if claims != record["claims"]:
+            atomic_write_json(path, {**record, "claims": claims})
+
+
+def build(jobs: int = 2, with_sweeps: bool = True, pdf: bool = True) -> None:
+    """Everything `make report` does: run stale notebooks, verdicts, report."""
+    from .report import write_report
+
+    with build_lock():
+        specs = load_params_file()
+        load_ledger()  # a malformed ledger stops the build before any kernel starts
+        runs = plan(specs, with_sweeps)
+        run_all(runs, jobs)
+        if with_sweeps:
+            attach_verdicts(specs)
+        write_report(specs, pdf=pdf)
+
+
+def run_one(stem: str, overrides: dict[str, Any], output_dir: Path | None = None) -> Run:
+    """`python -m euclaims run STEM -p NAME VALUE`: validate, then execute one notebook."""
+    specs = load_params_file()
+    if stem not in specs:
+        raise EuclaimsError(f"unknown notebook '{stem}'; known: {', '.join(sorted(specs))}")
+    spec = specs[stem]
+    check_notebook_matches(spec)
+    run = default_run(spec, overrides)
+    if output_dir is not None:
+        run = Run(run.stem, run.parameters, Path(output_dir).resolve(), "custom")
+    with build_lock():
+        execute(run, fingerprint(spec, run))
+    return run

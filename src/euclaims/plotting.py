@@ -1,0 +1,59 @@
+"""One figure style for the whole project, and deterministic figure files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+from .fileio import atomic_write_bytes, sha256_file
+
+PALETTE = "colorblind"
+#: Colours for the two size classes, from the colour-blind-safe palette.
+SIZE_COLOURS = {"small": sns.color_palette(PALETTE)[0], "large": sns.color_palette(PALETTE)[1]}
+A4_WIDTH_INCHES = 6.5
+
+
+def set_theme() -> None:
+    """The project's seaborn theme: readable when printed on A4, colour-blind-safe palette."""
+    sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font_scale=1.1)
+    matplotlib.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "svg.hashsalt": "euclaims",
+            "figure.figsize": (A4_WIDTH_INCHES, 4.0),
+        }
+    )
+
+
+def save_figure(
+    fig: plt.Figure, output_dir: str | Path | None, name: str, caption: str, inputs: list[str]
+) -> dict[str, str]:
+    """Write `figures/<name>.png` under `output_dir` (no timestamps) and describe it."""
+    entry = {"file": f"figures/{name}.png", "caption": caption, "inputs": sorted(inputs)}
+    if output_dir:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+        path = Path(output_dir) / entry["file"]
+        atomic_write_bytes(path, buffer.getvalue())
+        entry["sha256"] = sha256_file(path)
+    return entry
+
+
+def plot_size_classes(table, threshold_millions: float, year: int) -> plt.Figure:
+    """Horizontal bars of member-state population coloured by size class, threshold dashed."""
+    data = table.reset_index().assign(population_millions=lambda t: t["population"] / 1e6)
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_INCHES, 7))
+    sns.barplot(
+        data=data, y="country", x="population_millions", hue="size_class",
+        hue_order=["small", "large"], palette=SIZE_COLOURS, dodge=False, ax=ax,
+    )  # fmt: skip
+    ax.axvline(threshold_millions, color="black", linestyle="--", linewidth=1)
+    ax.set(xlabel=f"Population on 1 January {year} (millions)", ylabel="Member state (ISO code)")
+    ax.legend(title=f"Below (small) / at or above (large) {threshold_millions:g} million")
+    return fig

@@ -1,0 +1,203 @@
+"""Compile reports/report.html from results.json files and figures only (no recomputation)."""
+
+from __future__ import annotations
+
+import base64
+import importlib.metadata
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .claims import VERDICT_LABELS, Claim, load_ledger, metric_value
+from .errors import EuclaimsError
+from .fileio import atomic_write_text
+from .manifest import read_manifest
+from .params import NotebookSpec
+from .paths import PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
+from .pipeline import read_record
+
+REPORT_PACKAGES = (
+    "euclaims",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbval",
+    "pandera",
+    "jinja2",
+)
+FAMILY_TITLES = {
+    "sanctions": "Sanctions consensus",
+    "defence": "Defence integration since 2016",
+    "small-states-institutions": "Small states in EU institutions",
+    "small-states-behaviour": "Small states' behaviour",
+    "hindsight": "The essay's forecasts in hindsight",
+}
+VERDICT_ICONS = {
+    "supported": "✔",
+    "came_true": "✔",
+    "partly_supported": "◐",
+    "not_supported": "✘",
+    "did_not_come_true": "✘",
+    "not_testable": "?",
+    "too_early": "…",
+}
+
+
+def environment_versions() -> dict[str, str]:
+    """Python and key package versions of the environment that built the report."""
+    versions = {"python": platform.python_version()}
+    for name in REPORT_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def format_metric(value: Any) -> str:
+    """Human-readable metric value with its unit."""
+    unit = value.get("unit", "") if isinstance(value, dict) else ""
+    value = metric_value(value)
+    if value is None:
+        return "missing (no sourced value)"
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        text = str(value)
+    return f"{text} {unit}".strip()
+
+
+def figure_data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[str, Any]]:
+    """One row per ledger claim: verdict, robustness and key numbers (or why untestable)."""
+    rows = []
+    for claim in ledger.values():
+        row = {"claim": claim, "key_numbers": []}
+        if not claim.testable:
+            row.update(verdict="not_testable", summary=claim.untestable_reason, robustness=None)
+        elif claim.notebook not in records:
+            raise EuclaimsError(
+                f"claim '{claim.id}' is testable but notebook '{claim.notebook}' has no results; "
+                "add the notebook to params.yaml or mark the claim untestable with a reason"
+            )
+        else:
+            record = records[claim.notebook]
+            if claim.id not in record["claims"]:
+                raise EuclaimsError(
+                    f"claim '{claim.id}' has no verdict in "
+                    f"data/processed/{claim.notebook}/results.json; run `make report`"
+                )
+            verdict = record["claims"][claim.id]
+            row.update(
+                verdict=verdict["verdict"],
+                summary=verdict["summary"],
+                robustness=verdict.get("robustness"),
+                key_numbers=[
+                    (name, format_metric(record["metrics"][name])) for name in claim.metrics
+                ],
+            )
+        row["label"] = VERDICT_LABELS[row["verdict"]]
+        row["icon"] = VERDICT_ICONS[row["verdict"]]
+        rows.append(row)
+    return rows
+
+
+def render_report(specs: dict[str, NotebookSpec]) -> str:
+    """The report's HTML, from results.json files, figures, the ledger and the manifest."""
+    ledger = load_ledger()
+    records = {stem: read_record(PROCESSED_DIR / stem) for stem in specs}
+    figures = {
+        stem: [
+            {**entry, "name": name, "uri": figure_data_uri(PROCESSED_DIR / stem / entry["file"])}
+            for name, entry in sorted(record.get("figures", {}).items())
+        ]
+        for stem, record in records.items()
+    }
+    rows = claim_rows(ledger, records)
+    families = [
+        {"id": family, "title": title, "rows": [r for r in rows if r["claim"].family == family]}
+        for family, title in FAMILY_TITLES.items()
+    ]
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("euclaims", "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    commits = sorted({record["git_commit"] for record in records.values()})
+    return environment.get_template("report.html.j2").render(
+        rows=rows,
+        families=[f for f in families if f["rows"]],
+        specs=specs,
+        records=records,
+        figures=figures,
+        resources=sorted(read_manifest().values(), key=lambda r: r["path"]),
+        versions=environment_versions(),
+        commits=commits,
+        counts=_verdict_counts(rows),
+    )
+
+
+def _verdict_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["label"]] = counts.get(row["label"], 0) + 1
+    return sorted(counts.items())
+
+
+def chromium_binary() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def write_pdf(html_path: Path, pdf_path: Path) -> bool:
+    """Print the HTML to PDF with headless Chromium; says so and returns False if absent."""
+    binary = chromium_binary()
+    if binary is None:
+        print(
+            "note: Chromium not found, so reports/report.pdf was not built. Install it once with "
+            "`apt-get update && apt-get install -y chromium`, then run `make report` again.",
+            file=sys.stderr,
+        )
+        return False
+    tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
+    command = [
+        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+        f"--print-to-pdf={tmp}", html_path.resolve().as_uri(),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    tmp.replace(pdf_path)
+    return True
+
+
+def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
+    """Write reports/report.html if its content changed (and the PDF beside it)."""
+    html = render_report(specs)
+    html_path = REPORTS_DIR / "report.html"
+    pdf_path = REPORTS_DIR / "report.pdf"
+    changed = not html_path.exists() or html_path.read_text(encoding="utf-8") != html
+    if changed:
+        atomic_write_text(html_path, html)
+        print(f"wrote {html_path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
+    if pdf and (changed or not pdf_path.exists()):
+        if write_pdf(html_path, pdf_path):
+            print(f"wrote {pdf_path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
+    return html_path

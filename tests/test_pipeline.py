@@ -1,0 +1,189 @@
+"""The whole pipeline on a copy of the project: parameters, caching, failures, ledger edits."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, tree_state
+
+STEM = "small_states_institutions"
+pytestmark = pytest.mark.slow
+
+
+def outputs(root: Path) -> dict:
+    """Build outputs, leaving out notebooks kept for inspection after a failure."""
+    state = tree_state(root / "data" / "processed", root / "reports")
+    return {path: stamp for path, stamp in state.items() if "/_failed/" not in path}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A project copy built once (no PDF) and shared by the tests below, which restore it."""
+    import shutil
+
+    from conftest import COPIED, PROJECT_ROOT
+
+    root = tmp_path_factory.mktemp("built") / "project"
+    for name in COPIED:
+        source, target = PROJECT_ROOT / name, root / name
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    result = run_cli(root, "build", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_build_writes_results_report_and_verdicts(built):
+    record = json.loads((built / "data/processed" / STEM / "results.json").read_text())
+    assert record["notebook"] == STEM
+    assert set(record["inputs"]) == {"eu_membership.csv", "population_eurostat.csv"}
+    assert record["metrics"]["eu28_member_count_2017"] == 28
+    verdict = record["claims"]["small-states-outnumber-large"]
+    assert set(verdict) >= {"verdict", "summary", "robustness"}
+    assert verdict["robustness"]["of"] == 3
+    assert (built / "data/processed" / STEM / "executed.ipynb").exists()
+    assert (built / "reports/report.html").exists()
+
+
+def test_second_build_executes_nothing_and_is_fast(built):
+    before = outputs(built)
+    started = time.perf_counter()
+    result = run_cli(built, "build", "--no-pdf")
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    assert "[run]" not in result.stderr
+    assert outputs(built) == before
+    assert elapsed < 2.0  # includes interpreter start-up; `make report` no-op is measured in bench
+
+
+def test_unknown_parameter_exits_nonzero_and_writes_nothing(built):
+    before = outputs(built)
+    result = run_cli(built, "run", STEM, "-p", "no_such_parameter", "1")
+    assert result.returncode != 0
+    assert "no_such_parameter" in result.stderr
+    assert outputs(built) == before
+
+
+def test_invalid_parameter_value_is_named(built):
+    before = outputs(built)
+    result = run_cli(built, "run", STEM, "-p", "small_state_threshold_millions", "many")
+    assert result.returncode != 0
+    assert (
+        "small_state_threshold_millions" in result.stderr and "expected a number" in result.stderr
+    )
+    assert outputs(built) == before
+
+
+def test_corrupted_raw_file_stops_build_naming_it(built):
+    path = built / "data/raw/population_eurostat.csv"
+    original = path.read_bytes()
+    (built / "params.yaml").write_text((built / "params.yaml").read_text())  # unchanged
+    before = outputs(built)
+    try:
+        path.write_bytes(original[: len(original) // 2])
+        # touch the notebook's inputs so the build has to rerun it
+        result = run_cli(built, "build", "--no-pdf", "--no-sweeps")
+    finally:
+        path.write_bytes(original)
+    assert result.returncode != 0
+    assert "population_eurostat.csv: sha256" in result.stderr
+    assert outputs(built) == before
+
+
+def test_notebook_raising_midrun_leaves_outputs_untouched(built):
+    notebook = built / "notebooks" / f"{STEM}.ipynb"
+    original = notebook.read_text()
+    data = json.loads(original)
+    for cell in data["cells"]:
+        if cell["cell_type"] == "code" and "size_table_on" in "".join(cell["source"]):
+            cell["source"] = ["raise RuntimeError('injected failure')\n"]
+    before = outputs(built)
+    try:
+        notebook.write_text(json.dumps(data))
+        result = run_cli(built, "build", "--no-pdf", "--no-sweeps")
+    finally:
+        notebook.write_text(original)
+    assert result.returncode != 0
+    assert re.search(
+        rf"notebook {STEM} \(default\) failed in cell \d+: RuntimeError", result.stderr
+    )
+    assert "injected failure" in result.stderr
+    assert outputs(built) == before
+    assert (built / "data/processed/_failed" / f"{STEM}--default.ipynb").exists()
+    assert not list((built / "data/processed").glob(".staging-*"))
+
+
+def test_editing_a_ledger_threshold_changes_the_verdict(built):
+    ledger = built / "claims.yaml"
+    original = ledger.read_text()
+    record_path = built / "data/processed" / STEM / "results.json"
+    assert (
+        json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]["verdict"]
+        == "partly_supported"
+    )
+    try:
+        ledger.write_text(
+            original.replace(
+                "small_to_large_ratio_eu28_2017 >= 2 and",
+                "small_to_large_ratio_eu28_2017 >= 1.3 and",
+            ).replace(
+                "small_to_large_ratio_eu27_latest >= 2", "small_to_large_ratio_eu27_latest >= 1.2"
+            )
+        )
+        result = run_cli(built, "build", "--no-pdf")
+        assert result.returncode == 0, result.stderr
+        verdict = json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]
+        assert verdict["verdict"] == "supported"
+        assert "Supported" in (built / "reports/report.html").read_text()
+    finally:
+        ledger.write_text(original)
+        assert run_cli(built, "build", "--no-pdf").returncode == 0
+
+
+def test_malformed_claims_file_is_named(built):
+    ledger = built / "claims.yaml"
+    original = ledger.read_text()
+    before = outputs(built)
+    try:
+        ledger.write_text(original + "\n  - id: [broken\n")
+        result = run_cli(built, "build", "--no-pdf")
+    finally:
+        ledger.write_text(original)
+    assert result.returncode != 0
+    assert "claims.yaml: not valid YAML" in result.stderr
+    assert outputs(built) == before
+
+
+def test_report_is_self_contained_and_lists_every_claim(built):
+    from html.parser import HTMLParser
+
+    from euclaims.claims import load_ledger
+
+    html = (built / "reports/report.html").read_text()
+
+    class Resources(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.external = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in {"src", "href"} and value and re.match(r"^(https?:)?//", value):
+                    if not (tag == "a" and name == "href"):
+                        self.external.append((tag, value))
+                if tag == "link" and name == "href":
+                    self.external.append((tag, value))
+
+    parser = Resources()
+    parser.feed(html)
+    assert parser.external == []
+    assert "@import" not in html and "url(http" not in html
+    for claim_id in load_ledger(built / "claims.yaml"):
+        assert f'id="claim-{claim_id}"' in html
