@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     commands.add_parser("report", help="rebuild reports/report.html from existing results")
-    commands.add_parser("notebooks", help="refresh notebooks/*.ipynb with their default run")
+    notebooks = commands.add_parser(
+        "notebooks", help="refresh notebooks/*.ipynb with the outputs of their default run"
+    )
+    notebooks.add_argument("stems", nargs="*", help="only these notebooks (default: all)")
     commands.add_parser("check", help="validate params.yaml, claims.yaml and data/raw")
     return parser
 
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "notebooks":
             from .notebooks import refresh_all
 
-            refresh_all()
+            refresh_all(args.stems)
         elif args.command == "check":
             from .checks import check_all
 

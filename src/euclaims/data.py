@@ -15,7 +15,7 @@ from .extracts import ALL_EXTRACTS, extract_by_name
 from .extracts.base import Extract, to_csv_bytes
 from .fileio import atomic_write_bytes, canonical_json, sha256_file
 from .manifest import RESTORE_HINT, read_manifest, verify_file
-from .paths import MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
+from .paths import CURATED_DIR, MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
 
 #: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
 INPUTS_READ: dict[str, str] = {}
@@ -112,10 +112,16 @@ def extract_all(
                 f"(sha256 differs). Refusing to produce new numbers silently; inspect the change, "
                 f"then run `python -m euclaims extract --accept-upstream-change`"
             )
+        curated_sums = {}
+        for relative in extract.curated:
+            curated_path = CURATED_DIR / relative
+            if not curated_path.exists():
+                raise DataError(f"{curated_path}: curated table missing (needed by {extract.name})")
+            curated_sums[f"data/curated/{relative}"] = sha256_file(curated_path)
         payload = to_csv_bytes(extract.build(upstream))
         parse_and_validate(extract, payload, f"extract {extract.name} (built from upstream)")
         payloads[extract.name] = payload
-        resources.append(resource_descriptor(extract, payload, upstream_sums))
+        resources.append(resource_descriptor(extract, payload, upstream_sums, curated_sums))
     for name, payload in payloads.items():
         atomic_write_bytes(Path(raw_dir) / name, payload)
     atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))
@@ -123,7 +129,10 @@ def extract_all(
 
 
 def resource_descriptor(
-    extract: Extract, payload: bytes, upstream_sums: dict[str, str]
+    extract: Extract,
+    payload: bytes,
+    upstream_sums: dict[str, str],
+    curated_sums: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Frictionless resource entry with upstream provenance."""
     return {
@@ -141,5 +150,9 @@ def resource_descriptor(
         "caveats": extract.caveats,
         "upstream": [
             {"path": relative, "sha256": digest} for relative, digest in upstream_sums.items()
+        ],
+        "curated": [
+            {"path": relative, "sha256": digest}
+            for relative, digest in sorted((curated_sums or {}).items())
         ],
     }

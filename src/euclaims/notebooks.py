@@ -36,8 +36,11 @@ def refresh(stem: str) -> Path:
     return source
 
 
-def refresh_all() -> None:
+def refresh_all(stems: list[str] | None = None) -> None:
+    """Refresh the named notebooks (all of params.yaml by default)."""
     for spec in load_params_file().values():
+        if stems and spec.stem not in stems:
+            continue
         check_notebook_matches(spec)
         print(f"refreshed {refresh(spec.stem)}")
 

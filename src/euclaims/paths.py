@@ -9,6 +9,7 @@ PROJECT_ROOT = Path(os.environ.get("EUCLAIMS_ROOT", Path(__file__).resolve().par
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
+CURATED_DIR = PROJECT_ROOT / "data" / "curated"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 CLAIMS_FILE = PROJECT_ROOT / "claims.yaml"
 PARAMS_FILE = PROJECT_ROOT / "params.yaml"

@@ -26,6 +26,8 @@ class Extract:
     schema: pa.DataFrameSchema
     build: Callable[[Path], pd.DataFrame]  # takes the upstream root directory
     caveats: str = ""
+    #: Project-authored tables under data/curated/ (each row with a `source`) merged in by `build`.
+    curated: tuple[str, ...] = ()
 
     @property
     def resource_name(self) -> str:
