@@ -11,17 +11,21 @@ export EUCLAIMS_UPSTREAM ?= $(abspath ../shared/data)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: help setup report test extract notebooks lab bench lock check clean
+.PHONY: help setup report test extract notebooks lab bench lock check check-reproducible clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
 
 setup: $(SETUP_STAMP) ## create .venv from requirements.lock and register the euclaims kernel
 
+# uv (pinned in the lock) installs the locked set several times faster than pip.
+UV_PIN := $(shell grep -E '^uv==' requirements.lock)
+
 $(SETUP_STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check "$(UV_PIN)"
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name euclaims --display-name "Python 3 (euclaims)"
 	touch $@
 
@@ -47,13 +51,23 @@ lab: $(SETUP_STAMP) ## open JupyterLab with the euclaims kernel
 bench: $(SETUP_STAMP) ## time clean and no-op `make report` and `make test` (medians of 3)
 	$(PY) benchmarks/bench_build.py
 
-lock: ## regenerate requirements.lock and environment.yml from pyproject.toml
-	$(PY) -m uv pip compile pyproject.toml --python-version 3.11 \
+lock: $(SETUP_STAMP) ## regenerate requirements.lock and environment.yml from pyproject.toml
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 \
 	  --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 	$(MAKE) environment.yml
 
 environment.yml: requirements.lock src/euclaims/lockfile.py
 	$(PYTHON) src/euclaims/lockfile.py requirements.lock > $@
+
+check-reproducible: $(SETUP_STAMP) ## two builds from clean outputs must give identical bytes
+	@tmp=$$(mktemp -d); \
+	for i in 1 2; do \
+	  $(MAKE) --no-print-directory clean && $(PY) -m euclaims build --no-pdf 2>/dev/null && \
+	  $(PY) -m euclaims checksums > $$tmp/build-$$i.txt || exit 1; \
+	done; \
+	if diff $$tmp/build-1.txt $$tmp/build-2.txt; then \
+	  echo "reproducible: $$(wc -l < $$tmp/build-1.txt) files byte-identical across two builds"; \
+	else echo "NOT reproducible: the files above differ"; exit 1; fi
 
 clean: ## remove build outputs (data/processed, reports), keep .venv
 	rm -rf data/processed/* data/processed/.[!.]* reports/*

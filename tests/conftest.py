@@ -22,10 +22,8 @@ COPIED = (
 )
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project's inputs (not .venv, not outputs); the package code is shared."""
-    root = tmp_path / "project"
+def copy_project(root: Path) -> Path:
+    """Copy the project's inputs (not .venv, not outputs) to `root`; the package is shared."""
     for name in COPIED:
         source = PROJECT_ROOT / name
         target = root / name
@@ -36,6 +34,21 @@ def project_copy(tmp_path: Path) -> Path:
             shutil.copy2(source, target)
     (root / "data" / "processed").mkdir(parents=True)
     (root / "reports").mkdir()
+    return root
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the project's inputs for one test."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A project copy built once (HTML only); tests that change it restore what they touch."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_cli(root, "build", "--no-pdf", timeout=1800)
+    assert result.returncode == 0, result.stderr
     return root
 
 

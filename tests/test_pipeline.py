@@ -20,26 +20,6 @@ def outputs(root: Path) -> dict:
     return {path: stamp for path, stamp in state.items() if "/_failed/" not in path}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A project copy built once (no PDF) and shared by the tests below, which restore it."""
-    import shutil
-
-    from conftest import COPIED, PROJECT_ROOT
-
-    root = tmp_path_factory.mktemp("built") / "project"
-    for name in COPIED:
-        source, target = PROJECT_ROOT / name, root / name
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    result = run_cli(root, "build", "--no-pdf")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
 def test_build_writes_results_report_and_verdicts(built):
     record = json.loads((built / "data/processed" / STEM / "results.json").read_text())
     assert record["notebook"] == STEM
@@ -187,3 +167,24 @@ def test_report_is_self_contained_and_lists_every_claim(built):
     assert "@import" not in html and "url(http" not in html
     for claim_id in load_ledger(built / "claims.yaml"):
         assert f'id="claim-{claim_id}"' in html
+
+
+def test_text_from_data_is_escaped_in_the_report(built):
+    ledger = built / "claims.yaml"
+    original = ledger.read_text()
+    injected = "Small <script>alert(1)</script> & large"
+    try:
+        ledger.write_text(
+            original.replace(
+                "paraphrase: Small member states greatly outnumber the large ones.",
+                f'paraphrase: "{injected}"',
+            )
+        )
+        result = run_cli(built, "report", "--no-pdf")
+        assert result.returncode == 0, result.stderr
+        html = (built / "reports/report.html").read_text()
+    finally:
+        ledger.write_text(original)
+        assert run_cli(built, "build", "--no-pdf").returncode == 0
+    assert "<script>" not in html
+    assert "Small &lt;script&gt;alert(1)&lt;/script&gt; &amp; large" in html

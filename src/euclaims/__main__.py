@@ -33,12 +33,14 @@ def _parser() -> argparse.ArgumentParser:
         help="accept upstream files whose sha256 differs from the manifest",
     )  # fmt: skip
 
-    commands.add_parser("report", help="rebuild reports/report.html from existing results")
+    report = commands.add_parser("report", help="rebuild reports/report.html from existing results")
+    report.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     notebooks = commands.add_parser(
         "notebooks", help="refresh notebooks/*.ipynb with the outputs of their default run"
     )
     notebooks.add_argument("stems", nargs="*", help="only these notebooks (default: all)")
     commands.add_parser("check", help="validate params.yaml, claims.yaml and data/raw")
+    commands.add_parser("checksums", help="print sha256 of outputs that must be reproducible")
     return parser
 
 
@@ -64,11 +66,16 @@ def main(argv: list[str] | None = None) -> int:
             from .params import load_params_file
             from .report import write_report
 
-            write_report(load_params_file())
+            write_report(load_params_file(), pdf=not args.no_pdf)
         elif args.command == "notebooks":
             from .notebooks import refresh_all
 
             refresh_all(args.stems)
+        elif args.command == "checksums":
+            from .reproducible import output_checksums
+
+            for path, digest in output_checksums().items():
+                print(f"{digest}  {path}")
         elif args.command == "check":
             from .checks import check_all
 

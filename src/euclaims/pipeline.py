@@ -170,6 +170,22 @@ def _execute_job(job: tuple[Run, str]) -> str:
     return run.label
 
 
+def validate_inputs(specs: dict[str, NotebookSpec]) -> None:
+    """Check checksums and schemas of the inputs of notebooks about to run, before any kernel."""
+    if not specs:
+        return
+    from .data import load_raw
+
+    for name in sorted({name for spec in specs.values() for name in spec.inputs}):
+        load_raw(name)
+
+
+def remove_stale_staging() -> None:
+    """Remove staging directories left by an interrupted build (called under the build lock)."""
+    for staging in sorted(PROCESSED_DIR.glob("**/.staging-*")):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 @contextmanager
 def build_lock() -> Iterator[None]:
     """Serialise concurrent builds: a second `make report` waits for the first."""
@@ -203,6 +219,7 @@ def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
     for spec, run in runs:
         state = "run" if (spec, run) in stale else "up to date"
         print(f"[{state}] {run.stem} ({run.label})", file=sys.stderr)
+    validate_inputs({spec.stem: spec for spec, _ in stale})
     defaults = [(run, fingerprint(spec, run)) for spec, run in stale if run.label == "default"]
     sweeps = [(run, fingerprint(spec, run)) for spec, run in stale if run.label != "default"]
     for job in defaults:
@@ -249,6 +266,7 @@ def build(jobs: int = 2, with_sweeps: bool = True, pdf: bool = True) -> None:
     with build_lock():
         specs = load_params_file()
         load_ledger()  # a malformed ledger stops the build before any kernel starts
+        remove_stale_staging()
         runs = plan(specs, with_sweeps)
         run_all(runs, jobs)
         if with_sweeps:

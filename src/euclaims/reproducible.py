@@ -1,0 +1,23 @@
+"""Checksums of every build output that must be byte-identical across rebuilds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .fileio import sha256_file
+from .paths import PROJECT_ROOT
+
+PATTERNS = (
+    "data/raw/*",
+    "data/processed/*/results.json",
+    "data/processed/*/figures/*",
+    "data/processed/_sweeps/*/*/results.json",
+    "data/processed/_sweeps/*/*/figures/*",
+    "reports/report.html",
+)
+
+
+def output_checksums(root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """sha256 per output file, keyed by path relative to `root`, in sorted order."""
+    files = {path for pattern in PATTERNS for path in Path(root).glob(pattern) if path.is_file()}
+    return {str(path.relative_to(root)): sha256_file(path) for path in sorted(files)}

@@ -1,0 +1,273 @@
+"""Fault injection on a built project copy: every fault stops `build` with a message naming the
+file, column, row or parameter, and leaves data/processed and reports untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, tree_state
+
+pytestmark = pytest.mark.slow
+POPULATION = "data/raw/population_eurostat.csv"
+MEMBERSHIP = "data/raw/eu_membership.csv"
+
+
+@contextmanager
+def restored(root: Path, *relative: str):
+    """Put the named files (and the manifest) back as they were after the block."""
+    names = {*relative, "data/raw/datapackage.json"}
+    saved = {name: (root / name).read_bytes() for name in names if (root / name).exists()}
+    try:
+        yield
+    finally:
+        for name, payload in saved.items():
+            (root / name).write_bytes(payload)
+
+
+def set_bytes(root: Path, relative: str, payload: bytes, record_checksum: bool) -> None:
+    (root / relative).write_bytes(payload)
+    if record_checksum:
+        manifest_path = root / "data/raw/datapackage.json"
+        manifest = json.loads(manifest_path.read_text())
+        for resource in manifest["resources"]:
+            if resource["path"] == Path(relative).name:
+                resource["hash"] = "sha256:" + hashlib.sha256(payload).hexdigest()
+        manifest_path.write_text(json.dumps(manifest))
+
+
+def edit_lines(root: Path, relative: str, edit: Callable[[list[str]], list[str]]) -> None:
+    lines = (root / relative).read_text().splitlines(keepends=True)
+    set_bytes(root, relative, "".join(edit(lines)).encode(), record_checksum=True)
+
+
+def replace_in_line(index: int, old: str, new: str) -> Callable[[list[str]], list[str]]:
+    def edit(lines: list[str]) -> list[str]:
+        assert old in lines[index], lines[index]
+        lines[index] = lines[index].replace(old, new)
+        return lines
+
+    return edit
+
+
+FAULTS = {
+    "missing raw file": (
+        lambda root: (root / POPULATION).unlink(),
+        [POPULATION],
+        r"population_eurostat.csv: file is missing; restore it with `git checkout -- data/raw`",
+    ),
+    "checksum mismatch": (
+        lambda root: set_bytes(
+            root,
+            POPULATION,
+            (root / POPULATION).read_bytes().replace(b"8351643", b"8351645"),
+            False,
+        ),
+        [POPULATION],
+        r"population_eurostat.csv: sha256 [0-9a-f]{64} does not match the manifest",
+    ),
+    "truncated file": (
+        lambda root: set_bytes(root, MEMBERSHIP, (root / MEMBERSHIP).read_bytes()[:150], False),
+        [MEMBERSHIP],
+        r"eu_membership.csv: sha256 .* changed or truncated",
+    ),
+    "empty file": (
+        lambda root: set_bytes(root, MEMBERSHIP, b"", True),
+        [MEMBERSHIP],
+        r"eu_membership.csv: file is empty",
+    ),
+    "wrong column type": (
+        lambda root: edit_lines(root, POPULATION, replace_in_line(3, ",8408121,", ",many,")),
+        [POPULATION],
+        r"population_eurostat.csv: schema violation\n  column 'population'.*int64",
+    ),
+    "missing column": (
+        lambda root: edit_lines(
+            root, MEMBERSHIP, lambda lines: [line.rsplit(",", 1)[0] + "\n" for line in lines]
+        ),
+        [MEMBERSHIP],
+        r"eu_membership.csv: schema violation\n.*exit_date",
+    ),
+    "unexpected extra column": (
+        lambda root: edit_lines(
+            root,
+            MEMBERSHIP,
+            lambda lines: [
+                line.rstrip("\n") + (",extra\n" if i == 0 else ",1\n")
+                for i, line in enumerate(lines)
+            ],
+        ),
+        [MEMBERSHIP],
+        r"eu_membership.csv: schema violation\n.*extra",
+    ),
+    "duplicate keys": (
+        lambda root: edit_lines(root, POPULATION, lambda lines: lines + [lines[1]]),
+        [POPULATION],
+        r"population_eurostat.csv: schema violation\n.*row 337",
+    ),
+    "negative population": (
+        lambda root: edit_lines(root, POPULATION, replace_in_line(5, ",8507786,", ",-8507786,")),
+        [POPULATION],
+        r"population_eurostat.csv: schema violation\n  column 'population', row 6: "
+        r"check greater_than\(0\) failed \(value -8507786\)",
+    ),
+    "non-UTF-8 bytes": (
+        lambda root: set_bytes(
+            root,
+            MEMBERSHIP,
+            (root / MEMBERSHIP).read_bytes().replace(b"Austria", b"\xffstria"),
+            True,
+        ),
+        [MEMBERSHIP],
+        r"eu_membership.csv: line 2 is not valid UTF-8",
+    ),
+    "parameter of the wrong type": (
+        lambda root: (root / "params.yaml").write_text(
+            (root / "params.yaml").read_text().replace("default: 10.0", "default: ten")
+        ),
+        ["params.yaml"],
+        r"parameter 'small_state_threshold_millions': expected a number, got 'ten'",
+    ),
+    "parameter out of range": (
+        lambda root: (root / "params.yaml").write_text(
+            (root / "params.yaml").read_text().replace("[5.0, 15.0]", "[5.0, 75.0]")
+        ),
+        ["params.yaml"],
+        r"parameter 'small_state_threshold_millions': 75.0 is above the maximum 50.0",
+    ),
+    "unknown key in params.yaml": (
+        lambda root: (root / "params.yaml").write_text(
+            (root / "params.yaml").read_text().replace("  sweep:", "  sweeps:", 1)
+        ),
+        ["params.yaml"],
+        r"params.yaml: notebook 'small_states_institutions': unknown key\(s\) \['sweeps'\]",
+    ),
+    "malformed params.yaml": (
+        lambda root: (root / "params.yaml").write_text("small_states_institutions: [\n"),
+        ["params.yaml"],
+        r"params.yaml: not valid YAML",
+    ),
+    "malformed claims.yaml": (
+        lambda root: (root / "claims.yaml").write_text(
+            (root / "claims.yaml").read_text() + "  - id: [broken\n"
+        ),
+        ["claims.yaml"],
+        r"claims.yaml: not valid YAML",
+    ),
+    "rule naming an unknown metric": (
+        lambda root: (root / "claims.yaml").write_text(
+            (root / "claims.yaml")
+            .read_text()
+            .replace(
+                "when: small_to_large_ratio_eu28_2017 > 1", "when: small_to_large_ratio_eu29 > 1"
+            )
+        ),
+        ["claims.yaml"],
+        r"claim 'small-states-outnumber-large': rule names \['small_to_large_ratio_eu29'\]",
+    ),
+}
+
+
+def outputs(root: Path) -> dict:
+    state = tree_state(root / "data" / "processed", root / "reports")
+    return {path: stamp for path, stamp in state.items() if "/_failed/" not in path}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_fault_stops_build_with_a_precise_message(built: Path, fault: str):
+    inject, touched, message = FAULTS[fault]
+    before = outputs(built)
+    with restored(built, *touched):
+        inject(built)
+        result = run_cli(built, "build", "--no-pdf")
+    assert result.returncode == 1, result.stderr
+    assert re.search(message, result.stderr, re.S), result.stderr
+    assert "Traceback" not in result.stderr
+    assert outputs(built) == before
+    assert not list((built / "data/processed").glob("**/.staging-*"))
+
+
+def test_interrupted_build_is_redone_and_matches(built: Path, tmp_path: Path):
+    """Kill a build while a notebook runs; the next build re-runs it and gives the same bytes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    reference = {
+        path: (built / path).read_bytes()
+        for path in ("data/processed/small_states_institutions/results.json", "reports/report.html")
+    }
+    notebook = built / "notebooks/small_states_institutions.ipynb"
+    with restored(built, "notebooks/small_states_institutions.ipynb"):
+        # a harmless edit makes the notebook stale without changing its results
+        data = json.loads(notebook.read_text())
+        data["cells"][0]["source"].append("\n")
+        notebook.write_text(json.dumps(data))
+        env = {**os.environ, "EUCLAIMS_ROOT": str(built)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "euclaims", "build", "--no-pdf"],
+            cwd=built, env=env, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not list((built / "data/processed").glob("**/.staging-*/executed.ipynb")):
+            assert time.monotonic() < deadline, "the build never started a notebook"
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        result = run_cli(built, "build", "--no-pdf")
+        assert result.returncode == 0, result.stderr
+        assert "[run] small_states_institutions (default)" in result.stderr
+    result = run_cli(built, "build", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    for path, payload in reference.items():
+        assert (built / path).read_bytes() == payload, path
+    assert not list((built / "data/processed").glob("**/.staging-*"))
+
+
+def test_concurrent_builds_do_not_corrupt_outputs(built: Path):
+    import os
+    import subprocess
+    import sys
+
+    reference = (built / "data/processed/small_states_institutions/results.json").read_bytes()
+    with restored(built, "notebooks/small_states_institutions.ipynb"):
+        notebook = built / "notebooks/small_states_institutions.ipynb"
+        data = json.loads(notebook.read_text())
+        data["cells"][0]["source"].append("\n\n")
+        notebook.write_text(json.dumps(data))
+        env = {**os.environ, "EUCLAIMS_ROOT": str(built)}
+        command = [sys.executable, "-m", "euclaims", "build", "--no-pdf", "--no-sweeps"]
+        first = subprocess.Popen(command, cwd=built, env=env, stderr=subprocess.PIPE, text=True)
+        second = subprocess.Popen(command, cwd=built, env=env, stderr=subprocess.PIPE, text=True)
+        errors = [first.communicate()[1], second.communicate()[1]]
+    assert first.returncode == 0 and second.returncode == 0, errors
+    # the lock serialises them: exactly one of the two executed the notebook
+    assert sum("[run] small_states_institutions (default)" in e for e in errors) == 1
+    assert (
+        built / "data/processed/small_states_institutions/results.json"
+    ).read_bytes() == reference
+    assert run_cli(built, "build", "--no-pdf").returncode == 0
+    shutil.rmtree(built / "data/processed/_failed", ignore_errors=True)
+
+
+def test_two_clean_builds_are_byte_identical(built: Path, tmp_path: Path):
+    from conftest import copy_project
+
+    from euclaims.reproducible import output_checksums
+
+    second = copy_project(tmp_path / "second")
+    result = run_cli(second, "build", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    first_sums, second_sums = output_checksums(built), output_checksums(second)
+    assert any(path.endswith(".png") for path in first_sums)
+    assert any(path.endswith("results.json") for path in first_sums)
+    assert "reports/report.html" in first_sums
+    assert first_sums == second_sums
