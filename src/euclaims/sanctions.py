@@ -15,12 +15,18 @@ ESSAY_DATE = "2017-12-31"
 #: Exposure measures: name -> (column of `exposure_table`, axis label with unit).
 MEASURES = {
     "exports_pct_gdp": ("exports_pct_gdp", "Exports to Russia (% of GDP)"),
-    "total_trade_pct_gdp": ("total_trade_pct_gdp", "Trade with Russia, exports + imports (% of GDP)"),
+    "total_trade_pct_gdp": (
+        "total_trade_pct_gdp",
+        "Trade with Russia, exports + imports (% of GDP)",
+    ),
     "exports_pct_total_exports": (
         "exports_pct_total_exports",
         "Exports to Russia (% of total goods exports)",
     ),
-    "gas_import_share": ("gas_import_share_pct", "Natural gas imported from Russia (% of gas imports)"),
+    "gas_import_share": (
+        "gas_import_share_pct",
+        "Natural gas imported from Russia (% of gas imports)",
+    ),
     "crude_oil_import_share": (
         "crude_oil_import_share_pct",
         "Crude oil imported from Russia (% of crude imports)",
@@ -36,7 +42,9 @@ COHESION_INDICES = ("majority_share", "hix")
 def _year_rows(frame: pd.DataFrame, year: int, name: str) -> pd.DataFrame:
     rows = frame[frame["year"] == year]
     if rows.empty:
-        raise ValueError(f"{name}: no rows for year {year} (years: {sorted(frame['year'].unique())})")
+        raise ValueError(
+            f"{name}: no rows for year {year} (years: {sorted(frame['year'].unique())})"
+        )
     return rows.set_index("country")
 
 
@@ -71,7 +79,10 @@ def exposure_table(
             ),
         }
     )
-    for fuel, column in (("natural_gas", "gas_import_share_pct"), ("crude_oil", "crude_oil_import_share_pct")):
+    for fuel, column in (
+        ("natural_gas", "gas_import_share_pct"),
+        ("crude_oil", "crude_oil_import_share_pct"),
+    ):
         rows = energy[(energy["fuel"] == fuel) & (energy["year"] == year)].set_index("country")
         table[column] = _share(rows["imports_from_russia"], rows["imports_total"]).reindex(
             table.index
@@ -144,7 +155,7 @@ def reexport_gap(
 def export_change(
     comtrade: pd.DataFrame, gdp: pd.DataFrame, from_year: int, to_year: int
 ) -> pd.DataFrame:
-    """Change in own-reported exports to Russia from `from_year` to `to_year`, % of from-year GDP."""
+    """Change in own-reported exports to Russia between two years, in % of from-year GDP."""
     start = _year_rows(comtrade, from_year, "Comtrade")["exports_to_russia_usd"]
     end = _year_rows(comtrade, to_year, "Comtrade")["exports_to_russia_usd"].reindex(start.index)
     base_gdp = _year_rows(gdp, from_year, "GDP")["gdp_usd"].reindex(start.index)
@@ -168,7 +179,9 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 def regime_chain(decisions: pd.DataFrame, regime: str) -> pd.DataFrame:
     """Adoption and extension acts of one regime, in date order, with parsed dates."""
-    rows = decisions[(decisions["regime"] == regime) & decisions["action"].isin(["adopt", "extend"])]
+    rows = decisions[
+        (decisions["regime"] == regime) & decisions["action"].isin(["adopt", "extend"])
+    ]
     if rows.empty:
         raise ValueError(f"sanctions decisions: no adopt/extend rows for regime {regime!r}")
     chain = rows.assign(
@@ -206,7 +219,11 @@ def coverage_gaps(decisions: pd.DataFrame, regime: str, until: str | None = None
     for row in chain.itertuples():
         if covered_to is not None and row.adopted > covered_to:
             gaps.append(
-                {"expired": covered_to, "next_act": row.adopted, "days": (row.adopted - covered_to).days}
+                {
+                    "expired": covered_to,
+                    "next_act": row.adopted,
+                    "days": (row.adopted - covered_to).days,
+                }
             )
         if pd.notna(row.expires):
             covered_to = row.expires if covered_to is None else max(covered_to, row.expires)
@@ -270,7 +287,7 @@ def all_pass_probability(probabilities: pd.Series, electorates: Sequence[Sequenc
 def max_consistent_veto_probability(
     exposure: pd.Series, form: str, electorates: Sequence[Sequence[str]], level: float = 0.95
 ) -> float:
-    """Largest `p_most_exposed` under which the observed record (no veto) has probability >= 1-level.
+    """Largest `p_most_exposed` giving the observed record (no veto) probability >= 1 - level.
 
     For the 'equal' form this is the closed form 1 - (1 - level) ** (1 / trials).
     """
@@ -296,7 +313,7 @@ def members_on(membership: pd.DataFrame, date: str) -> list[str]:
     return sorted(membership.loc[joined & stayed, "country"])
 
 
-# --- cohesion: UN General Assembly and Council -----------------------------------------------------
+# --- cohesion: UN General Assembly and Council ----------------------------------------------
 
 
 def rollcall_agreement(rollcalls: pd.DataFrame, index: str) -> pd.Series:

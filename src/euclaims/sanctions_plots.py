@@ -58,8 +58,8 @@ def plot_timeline(decisions: pd.DataFrame, essay_date: str) -> plt.Figure:
         chain = regime_chain(decisions, regime)
         for row in chain.itertuples():
             if pd.notna(row.expires):
-                ax.plot([row.adopted, row.expires], [position, position],
-                        color=colours[position], linewidth=6, solid_capstyle="butt", alpha=0.6)  # fmt: skip
+                ax.plot([row.adopted, row.expires], [position, position], color=colours[position],
+                        linewidth=6, solid_capstyle="butt", alpha=0.6)  # fmt: skip
         ax.scatter(chain["adopted"], [position] * len(chain), color="black", s=12, zorder=3)
     packages = decisions[decisions["regime"] == "package"]
     if len(packages):
@@ -74,12 +74,16 @@ def plot_timeline(decisions: pd.DataFrame, essay_date: str) -> plt.Figure:
     return fig
 
 
-def plot_unga_cohesion(agreement: pd.Series, with_russia: pd.Series, last_session: int) -> plt.Figure:
+def plot_unga_cohesion(
+    agreement: pd.Series, with_russia: pd.Series, last_session: int
+) -> plt.Figure:
     """EU agreement and EU-majority agreement with Russia by UNGA session."""
     data = pd.concat([agreement.rename("EU members' agreement"),
                       with_russia.rename("EU majority voted like Russia")], axis=1)  # fmt: skip
-    data = data.rename_axis("session").reset_index().melt(
-        id_vars="session", var_name="measure", value_name="pct"
+    data = (
+        data.rename_axis("session")
+        .reset_index()
+        .melt(id_vars="session", var_name="measure", value_name="pct")
     )
     fig, ax = plt.subplots(figsize=(A4_WIDTH_INCHES, 3.6))
     sns.lineplot(data=data, x="session", y="pct", hue="measure", marker="o", palette=PALETTE, ax=ax)

@@ -63,6 +63,7 @@ ENERGY_YEARS = range(2011, 2015)
 GDP_YEARS = range(2010, 2018)
 UNGA_FIRST_SESSION = 60  # the session opening in September 2005
 UKRAINE_PATTERN = "Ukraine|Crimea"
+TITLE_CHARS = 200
 
 
 def _check_all_states(table: pd.DataFrame, where: str) -> None:
@@ -327,7 +328,10 @@ def _unvotes(upstream: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     calls = calls[calls["session"] >= UNGA_FIRST_SESSION].copy()
     calls["rcid"] = calls["rcid"].astype("int64")
     calls["session"] = calls["session"].astype("int64")
-    text = calls["short"].fillna("").astype(str) + " " + calls["descr"].fillna("").astype(str)
+    # The title is in `short` or at the start of `descr`; some `descr` cells hold a verbatim
+    # record of the meeting, whose later text may mention Ukraine without the vote being about it.
+    title = calls["descr"].fillna("").astype(str).str[:TITLE_CHARS]
+    text = calls["short"].fillna("").astype(str) + " " + title
     calls["ukraine_related"] = text.str.contains(UKRAINE_PATTERN, case=False)
     votes = votes.loc[votes["rcid"].isin(calls["rcid"]), ["rcid", "country_code", "vote"]].copy()
     votes["rcid"] = votes["rcid"].astype("int64")
@@ -475,18 +479,18 @@ EXTRACTS = (
         source=COW_SOURCE,
         licence="COW data free with citation; {peacesciencer} GPL-2",
         description=(
-            "Per EU28 state and year: exports to Russia (Russia's recorded imports from the state), "
-            "imports from Russia (the state's record), total exports and imports; million current "
-            "USD."
+            "Per EU28 state and year: exports to Russia (Russia's recorded imports from the "
+            "state), imports from Russia (the state's record), total exports and imports; "
+            "million current USD."
         ),
         schema=TRADE_BASELINE_SCHEMA,
         build=build_trade_baseline,
         caveats=(
             "exports_to_russia_musd is a Russia-side mirror measure (CIF, by origin): re-exports "
             "through the Baltic states are attributed to the origin country, so Lithuania, Latvia "
-            "and Estonia are much lower than in their own statistics. Bilateral flows are rounded to "
-            "whole million USD (coarse for MT, CY, LU). Totals are the states' own figures. COW ends "
-            "in 2014; 2014 is partly affected by sanctions."
+            "and Estonia are much lower than in their own statistics. Bilateral flows are "
+            "rounded to whole million USD (coarse for MT, CY, LU). Totals are the states' own "
+            "figures. COW ends in 2014; 2014 is partly affected by sanctions."
         ),
     ),
     Extract(
@@ -617,7 +621,7 @@ EXTRACTS = (
             "10.7802/2560), refresh of 2023-10-20 (datapumpernickel/ceu_votes commit f35dc3c)"
         ),
         licence="CC BY 4.0 (GESIS release)",
-        description="One row per public vote: date, voting rule, states in favour/against/abstaining.",
+        description="One row per public vote: date, voting rule, states for/against/abstaining.",
         schema=COUNCIL_SCHEMA,
         build=build_council_votes,
         caveats=(
