@@ -21,7 +21,9 @@ INITIATIVES_FILE = "reference_facts/eu_defence_initiatives.csv"
 PESCO_MEMBERSHIP_FILE = "reference_facts/pesco_membership.csv"
 PESCO_PROJECTS_FILE = "reference_facts/pesco_projects.csv"
 CSDP_FILE = "reference_facts/csdp_missions.csv"
-SIPRI_FILE = "defence_institutions/sipri/sipri_milex_1949-2024release_subset_EU27_UK_RU_US_1993-2024.csv"
+SIPRI_FILE = (
+    "defence_institutions/sipri/sipri_milex_1949-2024release_subset_EU27_UK_RU_US_1993-2024.csv"
+)
 EDA_2005_FILE = "defence_institutions/eda/eda_defence_data_2005-2017e.xlsx"
 EDA_2017_FILE = "defence_institutions/eda/eda_defence_data_2017-2021.xlsx"
 
@@ -87,7 +89,8 @@ def merge_initiatives(upstream: pd.DataFrame, curated: pd.DataFrame) -> pd.DataF
             ]  # fmt: skip
             table.loc[at, "source"] = f"{row.source} ; {table.loc[at, 'source']}"
             old_notes = table.loc[at, "notes"]
-            table.loc[at, "notes"] = f"{row.notes}; upstream note: {old_notes}" if old_notes else row.notes
+            notes = f"{row.notes}; upstream note: {old_notes}" if old_notes else row.notes
+            table.loc[at, "notes"] = notes
             table.loc[at, "origin"] = "upstream, corrected"
         else:
             added = pd.DataFrame([row._asdict()]).assign(origin="curated")
@@ -202,7 +205,8 @@ def build_pesco_waves(upstream: Path) -> pd.DataFrame:
         if decisions and decisions != {row.council_decision}:
             raise DataError(
                 f"{CURATED_DIR / CURATED_PESCO_WAVES}: wave {row.wave} decision "
-                f"{row.council_decision!r} differs from {sorted(decisions)} in {PESCO_PROJECTS_FILE}"
+                f"{row.council_decision!r} differs from {sorted(decisions)} "
+                f"in {PESCO_PROJECTS_FILE}"
             )
     columns = [
         "wave", "council_adoption_date", "council_decision", "projects_added",
@@ -385,9 +389,9 @@ EXTRACTS = (
         schema=PESCO_PROJECTS_SCHEMA,
         build=build_pesco_projects,
         caveats=(
-            "Incomplete: wave 2 has 11 of 17 names, wave 3 4 of 13, wave 4 13 of 14; several wave-1 "
-            "names come from the preliminary December 2017 list. Participants are March 2018 news "
-            "lists, not current memberships. Wave 6 is absent."
+            "Incomplete: wave 2 has 11 of 17 names, wave 3 4 of 13, wave 4 13 of 14; several "
+            "wave-1 names come from the preliminary December 2017 list. Participants are March "
+            "2018 news lists, not current memberships. Wave 6 is absent."
         ),
     ),
     Extract(
@@ -422,9 +426,9 @@ EXTRACTS = (
         schema=CSDP_SCHEMA,
         build=build_csdp_missions,
         caveats=(
-            "Not a census: the EEAS counts over 40 operations since 2003; AMM Aceh, EUPOL Kinshasa, "
-            "EUBAM Rafah, EUBAM Libya and others are missing. Some start dates are launch decisions, "
-            "some month- or year-only, three are empty."
+            "Not a census: the EEAS counts over 40 operations since 2003; AMM Aceh, EUPOL "
+            "Kinshasa, EUBAM Rafah, EUBAM Libya and others are missing. Some start dates are "
+            "launch decisions, some month- or year-only, three are empty."
         ),
     ),
     Extract(
@@ -463,9 +467,9 @@ EXTRACTS = (
         build=build_eda,
         caveats=(
             "From 2012 collaborative expenditure data are partial, as some member states cannot "
-            "provide them (EDA footnote). The aggregates change coverage between releases (with the "
-            "UK until 2016/2017e, without it from the 2017-2021 release); levels are not comparable "
-            "across the break, shares less affected but still not strictly comparable."
+            "provide them (EDA footnote). The aggregates change coverage between releases (with "
+            "the UK until 2016/2017e, without it from the 2017-2021 release); levels are not "
+            "comparable across the break, shares less affected but still not strictly comparable."
         ),
     ),
 )
