@@ -7,10 +7,14 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import institutions, sanctions
+from . import defence, institutions, sanctions
 from .base import Extract
 
-ALL_EXTRACTS: tuple[Extract, ...] = (*institutions.EXTRACTS, *sanctions.EXTRACTS)
+ALL_EXTRACTS: tuple[Extract, ...] = (
+    *institutions.EXTRACTS,
+    *sanctions.EXTRACTS,
+    *defence.EXTRACTS,
+)
 
 
 def extract_by_name(name: str) -> Extract:
