@@ -42,7 +42,9 @@ WB_GDP_FILE = "sanctions_trade/worldbank_gdp_current_usd.csv"
 WB_POPULATION_FILE = "sanctions_trade/worldbank_population.csv"
 COW_NATIONAL_FILE = "trade_baseline/cow4_national_trade_sy.csv"
 COMTRADE_YEARS = (2014, 2015, 2016, 2017)
-COMTRADE_FILES = tuple(f"sanctions_trade/comtrade_all_exports_{year}A.csv" for year in COMTRADE_YEARS)
+COMTRADE_FILES = tuple(
+    f"sanctions_trade/comtrade_all_exports_{year}A.csv" for year in COMTRADE_YEARS
+)
 VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 EUROBAROMETER_FILE = "defence_institutions/opinion/eurobarometer_84.3_volumeA_2015-11.xls"
 PESCO_MEMBERSHIP_FILE = "reference_facts/pesco_membership.csv"
@@ -103,7 +105,9 @@ WORLDBANK_SCHEMA = pa.DataFrameSchema(
 def build_cow_national_trade(upstream: Path) -> pd.DataFrame:
     """Total goods exports and imports (million current US$) per EU28 state, 1995-2014 (COW)."""
     raw = pd.read_csv(upstream / COW_NATIONAL_FILE)
-    _require_columns(raw, ["ccode", "year", "imports", "exports"], str(upstream / COW_NATIONAL_FILE))
+    _require_columns(
+        raw, ["ccode", "year", "imports", "exports"], str(upstream / COW_NATIONAL_FILE)
+    )
     iso2 = {code: country for country, code in EU28_COW.items()}
     raw = raw[raw["ccode"].isin(iso2) & raw["year"].between(*COW_YEARS)]
     table = pd.DataFrame(
@@ -274,7 +278,9 @@ def build_pesco_participation(upstream: Path) -> pd.DataFrame:
 PESCO_PARTICIPATION_SCHEMA = pa.DataFrameSchema(
     {
         "country": pa.Column(str, pa.Check.str_matches(ISO2), unique=True),
-        "joined_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$"), nullable=True),
+        "joined_date": pa.Column(
+            str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$"), nullable=True
+        ),
     },
     strict=True,
     ordered=True,
