@@ -7,13 +7,14 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import defence, institutions, sanctions
+from . import behaviour, defence, institutions, sanctions
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
     *institutions.EXTRACTS,
     *sanctions.EXTRACTS,
     *defence.EXTRACTS,
+    *behaviour.EXTRACTS,
 )
 
 
