@@ -7,10 +7,10 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import institutions
+from . import hindsight, institutions
 from .base import Extract
 
-ALL_EXTRACTS: tuple[Extract, ...] = (*institutions.EXTRACTS,)
+ALL_EXTRACTS: tuple[Extract, ...] = (*institutions.EXTRACTS, *hindsight.EXTRACTS)
 
 
 def extract_by_name(name: str) -> Extract:
