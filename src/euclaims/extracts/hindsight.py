@@ -346,14 +346,14 @@ ELECTIONS_SCHEMA = pa.DataFrameSchema(
 
 
 def build_populist(upstream: Path) -> pd.DataFrame:
-    """PopuList 3.0 classifications of EU28 parties that carry a ParlGov id."""
+    """PopuList 3.0 classifications of EU28 parties (parlgov_id empty where PopuList has none)."""
     raw = pd.read_csv(upstream / POPULIST_FILE, sep=";", encoding="utf-8-sig")
     iso = _members(upstream).set_index("name")["iso2"]
-    raw = raw[raw["country_name"].isin(iso.index) & raw["parlgov_id"].notna()]
+    raw = raw[raw["country_name"].isin(iso.index)]
     table = pd.DataFrame(
         {
             "country": raw["country_name"].map(iso),
-            "parlgov_id": raw["parlgov_id"].astype("int64"),
+            "parlgov_id": raw["parlgov_id"].astype("Int64"),
             "party_name": raw["party_name_english"],
             "populist_start": raw["populist_start"].astype("int64"),
             "populist_end": raw["populist_end"].astype("int64"),
@@ -369,7 +369,7 @@ YEAR = pa.Check.in_range(1900, 2100)
 POPULIST_SCHEMA = pa.DataFrameSchema(
     {
         "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "parlgov_id": pa.Column("int64", pa.Check.gt(0)),
+        "parlgov_id": pa.Column(float, pa.Check.gt(0), nullable=True),
         "party_name": pa.Column(str),
         "populist_start": pa.Column("int64", YEAR),
         "populist_end": pa.Column("int64", YEAR),
@@ -379,7 +379,7 @@ POPULIST_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
     ordered=True,
-    unique=["parlgov_id", "party_name"],
+    unique=["country", "party_name"],
 )
 
 
@@ -614,7 +614,7 @@ EXTRACTS = (
     Extract(
         name="hindsight_populist_parties.csv",
         upstream=(POPULIST_FILE, MEMBERS_FILE),
-        title="The PopuList 3.0: populist classification of EU28 parties with a ParlGov id",
+        title="The PopuList 3.0: populist classification of EU28 parties",
         source=(
             "The PopuList 3.0 (Rooduijn et al., popu-list.org), CSV kept in "
             "github.com/varvarailyina/mds_thesis (commit 3323987)"
@@ -627,7 +627,8 @@ EXTRACTS = (
         schema=POPULIST_SCHEMA,
         build=build_populist,
         caveats=(
-            "Malta is not covered; parties without a parlgov_id are dropped (cannot be joined)."
+            "Malta is not covered. Parties without a parlgov_id cannot be joined to ParlGov "
+            "results; their votes are missing from the populist shares."
         ),
     ),
     Extract(
