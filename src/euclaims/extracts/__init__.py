@@ -7,7 +7,7 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import behaviour, defence, institutions, sanctions
+from . import behaviour, defence, hindsight, institutions, sanctions
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
@@ -15,6 +15,7 @@ ALL_EXTRACTS: tuple[Extract, ...] = (
     *sanctions.EXTRACTS,
     *defence.EXTRACTS,
     *behaviour.EXTRACTS,
+    *hindsight.EXTRACTS,
 )
 
 
