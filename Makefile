@@ -11,7 +11,7 @@ export EUCLAIMS_UPSTREAM ?= $(abspath ../shared/data)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: help setup report test extract notebooks lab bench lock check check-reproducible clean
+.PHONY: help setup report test extract notebooks lab bench lock check check-reproducible screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ check-reproducible: $(SETUP_STAMP) ## two builds from clean outputs must give id
 	if diff $$tmp/build-1.txt $$tmp/build-2.txt; then \
 	  echo "reproducible: $$(wc -l < $$tmp/build-1.txt) files byte-identical across two builds"; \
 	else echo "NOT reproducible: the files above differ"; exit 1; fi
+
+screenshot: report ## save the report's first screen to docs/report-first-screen.png (needs Chromium)
+	$(PY) -m euclaims.browser reports/report.html docs/report-first-screen.png
 
 clean: ## remove build outputs (data/processed, reports), keep .venv
 	rm -rf data/processed/* data/processed/.[!.]* reports/*

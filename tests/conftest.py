@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,8 +23,15 @@ COPIED = (
 )
 
 
-def copy_project(root: Path) -> Path:
-    """Copy the project's inputs (not .venv, not outputs) to `root`; the package is shared."""
+#: The fastest notebook: destructive pipeline tests run on a copy holding only it.
+FAST_NOTEBOOK = "small_states_institutions"
+
+
+def copy_project(root: Path, only: str | None = None) -> Path:
+    """Copy the project's inputs (not .venv, not outputs) to `root`; the package is shared.
+
+    With `only`, keep just that notebook, its params.yaml section and its testable claims.
+    """
     for name in COPIED:
         source = PROJECT_ROOT / name
         target = root / name
@@ -32,9 +40,34 @@ def copy_project(root: Path) -> Path:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    if only:
+        for notebook in (root / "notebooks").glob("*.ipynb"):
+            if notebook.stem != only:
+                notebook.unlink()
+        params = (root / "params.yaml").read_text()
+        (root / "params.yaml").write_text(keep_sections(params, only))
+        claims = (root / "claims.yaml").read_text()
+        (root / "claims.yaml").write_text(keep_claims(claims, only))
     (root / "data" / "processed").mkdir(parents=True)
     (root / "reports").mkdir()
     return root
+
+
+def keep_sections(text: str, stem: str) -> str:
+    """params.yaml text with only the top-level section `stem` (comments kept)."""
+    parts = re.split(r"(?m)^(?=[A-Za-z_])", text)
+    return "".join(part for part in parts if not part[:1].isalpha() or part.startswith(f"{stem}:"))
+
+
+def keep_claims(text: str, stem: str) -> str:
+    """claims.yaml text without the testable claims of other notebooks."""
+    head, *blocks = re.split(r"(?m)^(?=  - id: )", text)
+    kept = [
+        block
+        for block in blocks
+        if f"\n    notebook: {stem}\n" in block or "\n    testable: false\n" in block
+    ]
+    return head + "".join(kept)
 
 
 @pytest.fixture
@@ -45,9 +78,18 @@ def project_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A project copy built once (HTML only); tests that change it restore what they touch."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    """A copy holding only the fastest notebook, built once; tests restore what they touch."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project", only=FAST_NOTEBOOK)
     result = run_cli(root, "build", "--no-pdf", timeout=1800)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_full(tmp_path_factory) -> Path:
+    """The whole project built once (HTML only), for tests of the complete report."""
+    root = copy_project(tmp_path_factory.mktemp("full") / "project")
+    result = run_cli(root, "build", "--no-pdf", timeout=3600)
     assert result.returncode == 0, result.stderr
     return root
 

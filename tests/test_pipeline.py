@@ -141,12 +141,12 @@ def test_malformed_claims_file_is_named(built):
     assert outputs(built) == before
 
 
-def test_report_is_self_contained_and_lists_every_claim(built):
+def test_report_is_self_contained_and_lists_every_claim(built_full):
     from html.parser import HTMLParser
 
     from euclaims.claims import load_ledger
 
-    html = (built / "reports/report.html").read_text()
+    html = (built_full / "reports/report.html").read_text()
 
     class Resources(HTMLParser):
         def __init__(self):
@@ -165,8 +165,23 @@ def test_report_is_self_contained_and_lists_every_claim(built):
     parser.feed(html)
     assert parser.external == []
     assert "@import" not in html and "url(http" not in html
-    for claim_id in load_ledger(built / "claims.yaml"):
+    for claim_id in load_ledger(built_full / "claims.yaml"):
         assert f'id="claim-{claim_id}"' in html
+
+
+def test_every_testable_claim_has_a_computed_verdict(built_full):
+    from euclaims.claims import load_ledger
+
+    for claim in load_ledger(built_full / "claims.yaml").values():
+        if not claim.testable:
+            continue
+        record = json.loads(
+            (built_full / "data/processed" / claim.notebook / "results.json").read_text()
+        )
+        verdict = record["claims"][claim.id]
+        assert verdict["verdict"] in claim.allowed_verdicts, claim.id
+        assert verdict["summary"] and "{" not in verdict["summary"], claim.id
+        assert verdict["robustness"]["of"] >= 1, claim.id
 
 
 def test_text_from_data_is_escaped_in_the_report(built):

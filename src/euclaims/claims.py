@@ -18,6 +18,7 @@ import yaml
 
 from .errors import LedgerError
 from .paths import CLAIMS_FILE
+from .yamlload import YAML_LOADER
 
 KINDS = (
     "fact",
@@ -181,7 +182,7 @@ def template_fields(template: str) -> set[str]:
 def load_ledger(path: Path = CLAIMS_FILE) -> dict[str, Claim]:
     """Read and validate claims.yaml; returns claims keyed by id, in ledger order."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except FileNotFoundError as exc:
         raise LedgerError(f"{path}: the claims ledger is missing; restore it from git") from exc
     except yaml.YAMLError as exc:

@@ -40,7 +40,8 @@ def parse_and_validate(extract: Extract, payload: bytes, where: str) -> pd.DataF
         line = payload[: exc.start].count(b"\n") + 1
         raise DataError(f"{where}: line {line} is not valid UTF-8 (byte {exc.start})") from exc
     try:
-        frame = pd.read_csv(io.StringIO(text))
+        # Only empty cells are missing: strings such as "NA" (a party's short name) stay text.
+        frame = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{where}: not a readable CSV table ({exc})") from exc
     try:

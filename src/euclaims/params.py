@@ -13,6 +13,7 @@ import yaml
 
 from .errors import ParameterError
 from .paths import NOTEBOOKS_DIR, PARAMS_FILE
+from .yamlload import YAML_LOADER
 
 #: Parameters every notebook has, set by the pipeline rather than by the user.
 PIPELINE_PARAMETERS = ("output_dir",)
@@ -50,7 +51,7 @@ class NotebookSpec:
 def load_params_file(path: Path = PARAMS_FILE) -> dict[str, NotebookSpec]:
     """Read and check params.yaml; errors name the notebook and parameter at fault."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except FileNotFoundError as exc:
         raise ParameterError(f"{path}: file not found; restore it from git") from exc
     except yaml.YAMLError as exc:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +81,29 @@ def fingerprint(spec: NotebookSpec, run: Run) -> str:
     digest = hashlib.sha256()
     sources = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2"})
     inputs = [RAW_DIR / name for name in sorted(spec.inputs)]
-    project_files = [notebook_path(spec.stem), CLAIMS_FILE, PROJECT_ROOT / "requirements.lock"]
+    project_files = [notebook_path(spec.stem), PROJECT_ROOT / "requirements.lock"]
     _hash_files(digest, project_files + [MANIFEST_FILE] + inputs, PROJECT_ROOT)
     _hash_files(digest, sources, PACKAGE_DIR)
+    digest.update(canonical_json(ledger_entries(spec.stem)).encode())
     digest.update(canonical_json(run.parameters).encode())
     return digest.hexdigest()
+
+
+def ledger_entries(stem: str) -> list[dict[str, Any]]:
+    """The ledger's claims for one notebook: a notebook re-runs only when its own claims change."""
+    return [asdict(claim) for claim in cached_ledger().values() if claim.notebook == stem]
+
+
+def cached_ledger() -> dict:
+    """The ledger, parsed once per version of claims.yaml (fingerprints need it per run)."""
+    stat = CLAIMS_FILE.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    if _LEDGER_CACHE.get("key") != key:
+        _LEDGER_CACHE.update(key=key, ledger=load_ledger())
+    return _LEDGER_CACHE["ledger"]
+
+
+_LEDGER_CACHE: dict[str, Any] = {}
 
 
 def is_fresh(spec: NotebookSpec, run: Run) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import importlib.metadata
+import json
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .claims import VERDICT_LABELS, Claim, load_ledger, metric_value
 from .errors import EuclaimsError
@@ -78,6 +81,26 @@ def format_metric(value: Any) -> str:
     return f"{text} {unit}".strip()
 
 
+def breakable(text: str) -> Markup:
+    """Escape `text` and allow line breaks after '_' and '-' (long metric names and ids)."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"([_-])", r"\1<wbr>", escaped))
+
+
+def figure_cells(executed: Path) -> dict[str, int]:
+    """Execution count of the code cell that saved each figure (matched by its quoted name)."""
+    if not executed.exists():
+        return {}
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    cells = {}
+    for cell in notebook.get("cells", []):
+        source = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "code" and "save_figure(" in source:
+            for name in re.findall(r"""["']([A-Za-z0-9_]+)["']""", source):
+                cells.setdefault(name, cell.get("execution_count"))
+    return cells
+
+
 def figure_data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
@@ -120,13 +143,18 @@ def render_report(specs: dict[str, NotebookSpec]) -> str:
     """The report's HTML, from results.json files, figures, the ledger and the manifest."""
     ledger = load_ledger()
     records = {stem: read_record(PROCESSED_DIR / stem) for stem in specs}
-    figures = {
-        stem: [
-            {**entry, "name": name, "uri": figure_data_uri(PROCESSED_DIR / stem / entry["file"])}
+    figures = {}
+    for stem, record in records.items():
+        cells = figure_cells(PROCESSED_DIR / stem / "executed.ipynb")
+        figures[stem] = [
+            {
+                **entry,
+                "name": name,
+                "cell": cells.get(name),
+                "uri": figure_data_uri(PROCESSED_DIR / stem / entry["file"]),
+            }
             for name, entry in sorted(record.get("figures", {}).items())
         ]
-        for stem, record in records.items()
-    }
     rows = claim_rows(ledger, records)
     families = [
         {"id": family, "title": title, "rows": [r for r in rows if r["claim"].family == family]}
@@ -138,6 +166,7 @@ def render_report(specs: dict[str, NotebookSpec]) -> str:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    environment.filters["breakable"] = breakable
     commits = sorted({record["git_commit"] for record in records.values()})
     return environment.get_template("report.html.j2").render(
         rows=rows,
