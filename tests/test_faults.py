@@ -84,14 +84,15 @@ FAULTS = {
     "wrong column type": (
         lambda root: edit_lines(root, POPULATION, replace_in_line(3, ",8408121,", ",many,")),
         [POPULATION],
-        r"population_eurostat.csv: schema violation\n  column 'population'.*int64",
+        r"population_eurostat.csv: schema violation\n  column 'population', row 4: "
+        r"check dtype\('int64'\) failed \(value 'many'\)\n  Fix the file",
     ),
     "missing column": (
         lambda root: edit_lines(
             root, MEMBERSHIP, lambda lines: [line.rsplit(",", 1)[0] + "\n" for line in lines]
         ),
         [MEMBERSHIP],
-        r"eu_membership.csv: schema violation\n.*exit_date",
+        r"eu_membership.csv: schema violation\n  column 'exit_date' is missing",
     ),
     "unexpected extra column": (
         lambda root: edit_lines(
@@ -103,7 +104,8 @@ FAULTS = {
             ],
         ),
         [MEMBERSHIP],
-        r"eu_membership.csv: schema violation\n.*extra",
+        r"eu_membership.csv: schema violation\n  column 'extra' is not in the schema "
+        r"\(unexpected extra column",
     ),
     "duplicate keys": (
         lambda root: edit_lines(root, POPULATION, lambda lines: lines + [lines[1]]),
@@ -131,13 +133,15 @@ FAULTS = {
             (root / "params.yaml").read_text().replace("default: 10.0", "default: ten")
         ),
         ["params.yaml"],
-        r"parameter 'small_state_threshold_millions': expected a number, got 'ten'",
+        r"params.yaml: notebook .small_states_institutions.: parameter "
+        r".small_state_threshold_millions.: expected a number, got .ten.",
     ),
     "parameter out of range": (
         lambda root: (root / "params.yaml").write_text(
             (root / "params.yaml").read_text().replace("[5.0, 15.0]", "[5.0, 75.0]")
         ),
         ["params.yaml"],
+        r"params.yaml: notebook 'small_states_institutions': sweep: "
         r"parameter 'small_state_threshold_millions': 75.0 is above the maximum 50.0",
     ),
     "unknown key in params.yaml": (

@@ -51,19 +51,32 @@ def parse_and_validate(extract: Extract, payload: bytes, where: str) -> pd.DataF
 
 
 def describe_schema_errors(exc: pandera.errors.SchemaErrors, limit: int = 10) -> str:
-    """One line per failure: column, check and CSV line (header is line 1)."""
+    """One line per failure: column, CSV line (header is line 1), check and offending value."""
     cases = exc.failure_cases
     lines = []
-    for row in cases.head(limit).itertuples(index=False):
-        index = getattr(row, "index", None)
-        where = f"row {int(index) + 2}" if pd.notna(index) else "whole column"
-        lines.append(
-            f"  column '{row.column}', {where}: check {row.check} failed "
-            f"(value {row.failure_case!r})"
-        )
-    if len(cases) > limit:
-        lines.append(f"  ... and {len(cases) - limit} more")
-    return "\n".join(lines)
+    dtype_failed = set(cases.loc[cases["check"].astype(str).str.startswith("dtype("), "column"])
+    for row in cases.itertuples(index=False):
+        check = str(row.check)
+        if check == "column_in_dataframe":
+            lines.append(f"  column '{row.failure_case}' is missing (the schema requires it)")
+        elif check == "column_in_schema":
+            lines.append(
+                f"  column '{row.failure_case}' is not in the schema (unexpected extra column: "
+                "remove it, or declare it in the extract's schema)"
+            )
+        elif row.column in dtype_failed and not check.startswith("dtype("):
+            continue  # value checks on a column of the wrong type only repeat the type error
+        else:
+            index = getattr(row, "index", None)
+            where = f"row {int(index) + 2}" if pd.notna(index) else "whole column"
+            lines.append(
+                f"  column '{row.column}', {where}: check {check} failed "
+                f"(value {row.failure_case!r})"
+            )
+    shown = lines[:limit]
+    if len(lines) > limit:
+        shown.append(f"  ... and {len(lines) - limit} more")
+    return "\n".join(shown) + f"\n  Fix the file or the extract code, or {RESTORE_HINT}."
 
 
 def build_manifest(resources: list[dict[str, Any]]) -> dict[str, Any]:

@@ -71,7 +71,12 @@ def _notebook_spec(path: Path, stem: str, section: Any) -> NotebookSpec:
     declared = section.get("parameters") or {}
     if not isinstance(declared, dict):
         raise ParameterError(f"{where}: 'parameters' must be a mapping")
-    parameters = {name: _parameter_spec(where, name, decl) for name, decl in declared.items()}
+    try:
+        parameters = {name: _parameter_spec(where, name, decl) for name, decl in declared.items()}
+    except ParameterError as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise ParameterError(f"{where}: {exc}") from None
     sweep = section.get("sweep") or {}
     if not isinstance(sweep, dict):
         raise ParameterError(f"{where}: 'sweep' must map parameter names to lists of values")
@@ -81,7 +86,10 @@ def _notebook_spec(path: Path, stem: str, section: Any) -> NotebookSpec:
             raise ParameterError(f"{where}: sweep names unknown parameter '{name}'")
         if not isinstance(values, list) or not values:
             raise ParameterError(f"{where}: sweep of '{name}' must be a non-empty list")
-        checked_sweep[name] = [validate_value(parameters[name], value) for value in values]
+        try:
+            checked_sweep[name] = [validate_value(parameters[name], value) for value in values]
+        except ParameterError as exc:
+            raise ParameterError(f"{where}: sweep: {exc}") from None
     inputs = section.get("inputs") or []
     if not isinstance(inputs, list) or not all(isinstance(item, str) for item in inputs):
         raise ParameterError(f"{where}: 'inputs' must be a list of data/raw file names")
