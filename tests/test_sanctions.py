@@ -267,3 +267,54 @@ def test_members_on():
     )
     assert sanctions.members_on(membership, "2013-06-30") == ["AA", "GB"]
     assert sanctions.members_on(membership, "2020-01-31") == ["AA", "HR"]
+
+
+# --- UNGA ideal points -----------------------------------------------------------------------
+
+IDEAL_POINTS = pd.DataFrame(
+    {
+        "country": ["RU", "AA", "BB", "CC", "RU", "AA", "BB", "CC"],
+        "year": [2013, 2013, 2013, 2013, 2019, 2019, 2019, 2019],
+        "ideal_point": [0.5, 1.5, 0.0, 2.5, -0.5, 1.0, 0.5, 0.0],
+    }
+)
+
+
+def test_distance_to_russia_absolute_and_same_year():
+    distances = sanctions.distance_to_russia(IDEAL_POINTS).set_index(["year", "country"])
+    # 2013, Russia 0.5: AA |1.5-0.5| = 1.0, BB |0.0-0.5| = 0.5 (below Russia), CC 2.0
+    assert distances.loc[(2013, "AA"), "distance"] == pytest.approx(1.0)
+    assert distances.loc[(2013, "BB"), "distance"] == pytest.approx(0.5)
+    assert distances.loc[(2013, "CC"), "distance"] == pytest.approx(2.0)
+    # 2019, Russia -0.5: AA 1.5, BB 1.0, CC 0.5 (Russia's own value of that year, not 2013's)
+    assert distances.loc[(2019, "AA"), "distance"] == pytest.approx(1.5)
+    assert distances.loc[(2019, "CC"), "distance"] == pytest.approx(0.5)
+    assert "RU" not in set(distances.index.get_level_values("country"))
+    assert len(distances) == 6
+
+
+def test_distance_to_russia_needs_russia_every_year():
+    frame = IDEAL_POINTS[~((IDEAL_POINTS["country"] == "RU") & (IDEAL_POINTS["year"] == 2019))]
+    with pytest.raises(ValueError, match=r"RU in years \[2019\]"):
+        sanctions.distance_to_russia(frame)
+    with pytest.raises(ValueError, match="ideal_point"):
+        sanctions.distance_to_russia(IDEAL_POINTS.drop(columns="ideal_point"))
+
+
+def test_distance_by_year_and_metrics():
+    summary = sanctions.distance_by_year(sanctions.distance_to_russia(IDEAL_POINTS))
+    # 2013: 1.0, 0.5, 2.0 -> mean 3.5/3, median 1.0; 2019: 1.5, 1.0, 0.5 -> mean 1.0, median 1.0
+    assert summary.loc[2013, "mean"] == pytest.approx(3.5 / 3)
+    assert summary.loc[2013, "median"] == pytest.approx(1.0)
+    assert summary.loc[2013, "max"] == pytest.approx(2.0)
+    assert summary.loc[2019, "min"] == pytest.approx(0.5)
+    assert summary.loc[2019, "n_states"] == 3
+    metrics = sanctions.distance_metrics(summary, [2013, 2019], (2013, 2019))
+    assert metrics["eu_russia_ideal_point_distance_mean_2019"] == pytest.approx(1.0)
+    assert metrics["eu_russia_ideal_point_distance_mean_change_2013_2019"] == pytest.approx(
+        1.0 - 3.5 / 3
+    )
+    assert metrics["eu_russia_ideal_point_distance_median_change_2013_2019"] == pytest.approx(0.0)
+    assert len(metrics) == 6
+    with pytest.raises(ValueError, match=r"years \[2005\]"):
+        sanctions.distance_metrics(summary, [2005], (2013, 2019))

@@ -391,3 +391,68 @@ def ukraine_vote_summary(votes: pd.DataFrame, rollcalls: pd.DataFrame) -> pd.Dat
         others.rename(columns={"RU": "russia", "UA": "ukraine"})
     )
     return table.sort_values("date")
+
+
+# --- UNGA ideal points: distance between EU members and Russia ----------------------------------
+
+
+def distance_to_russia(ideal_points: pd.DataFrame, russia: str = "RU") -> pd.DataFrame:
+    """Each state's absolute ideal-point distance to Russia's in the same year.
+
+    ideal_points: columns country, year, ideal_point (unga_ideal_points_eu_russia.csv). Returns
+    country, year, distance for every state except Russia, sorted by year and country.
+    """
+    needed = {"country", "year", "ideal_point"}
+    missing = sorted(needed - set(ideal_points.columns))
+    if missing:
+        raise ValueError(f"ideal points: missing columns {', '.join(missing)}")
+    reference = ideal_points[ideal_points["country"] == russia].set_index("year")["ideal_point"]
+    if reference.index.duplicated().any():
+        raise ValueError(f"ideal points: several rows for {russia} in one year")
+    others = ideal_points[ideal_points["country"] != russia]
+    no_reference = sorted(set(others["year"]) - set(reference.index))
+    if no_reference:
+        raise ValueError(f"ideal points: no value for {russia} in years {no_reference}")
+    distance = (others["ideal_point"] - others["year"].map(reference)).abs()
+    table = pd.DataFrame(
+        {"country": others["country"], "year": others["year"], "distance": distance}
+    )
+    return table.sort_values(["year", "country"], ignore_index=True)
+
+
+def distance_by_year(distances: pd.DataFrame) -> pd.DataFrame:
+    """Per year: mean, median, min and max distance and the number of states."""
+    grouped = distances.groupby("year")["distance"]
+    return pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "median": grouped.median(),
+            "min": grouped.min(),
+            "max": grouped.max(),
+            "n_states": grouped.size().astype(int),
+        }
+    )
+
+
+def distance_metrics(
+    summary: pd.DataFrame, years: Sequence[int], change: tuple[int, int]
+) -> dict[str, float]:
+    """Named metrics: mean and median distance in each of `years`, and their change between
+    the two years of `change` (later minus earlier)."""
+    wanted = sorted({*years, *change})
+    absent = [y for y in wanted if y not in summary.index]
+    if absent:
+        raise ValueError(
+            f"ideal-point distance: no value for years {absent} "
+            f"(available {int(summary.index.min())}-{int(summary.index.max())})"
+        )
+    prefix = "eu_russia_ideal_point_distance"
+    metrics: dict[str, float] = {}
+    for statistic in ("mean", "median"):
+        for year in years:
+            metrics[f"{prefix}_{statistic}_{year}"] = float(summary.loc[year, statistic])
+        first, last = change
+        metrics[f"{prefix}_{statistic}_change_{first}_{last}"] = float(
+            summary.loc[last, statistic] - summary.loc[first, statistic]
+        )
+    return metrics

@@ -92,3 +92,29 @@ def plot_unga_cohesion(
            ylabel="Share of roll calls / agreement (%)")  # fmt: skip
     ax.legend(title="")
     return fig
+
+
+def plot_ideal_point_distance(
+    distances: pd.DataFrame, summary: pd.DataFrame, event_year: float
+) -> plt.Figure:
+    """Each member's ideal-point distance to Russia by year (dots), the EU median (line) and a
+    dashed marker at `event_year` (on the axis of session opening years)."""
+    colours = sns.color_palette(PALETTE)
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_INCHES, 4.2))
+    sns.stripplot(
+        data=distances, x="year", y="distance", native_scale=True, jitter=0.15,
+        color=colours[0], alpha=0.45, size=4, label="Member state", ax=ax,
+    )  # fmt: skip
+    median = summary["median"].rename_axis("year").reset_index()
+    sns.lineplot(data=median, x="year", y="median", color="black", marker="o",
+                 label="EU28 median", ax=ax)  # fmt: skip
+    ax.axvline(event_year, color=colours[3], linestyle="--", linewidth=1)
+    ax.text(event_year, ax.get_ylim()[1], " March 2014 (Crimea)", va="top", fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    keep = {label: handle for handle, label in zip(handles, labels, strict=True)}
+    ax.legend(keep.values(), keep.keys(), loc="lower left")
+    ax.set(
+        xlabel="UN General Assembly session, by the year it opens in September (2013 = 2013-14)",
+        ylabel="|ideal point - Russia's| (ideal-point units)",
+    )
+    return fig

@@ -28,6 +28,7 @@ COMTRADE_FILES = tuple(f"sanctions_trade/comtrade_all_exports_{y}A.csv" for y in
 DECISIONS_FILE = "reference_facts/eu_russia_sanctions_decisions.csv"
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
 UN_ROLL_CALLS_FILE = "sanctions_trade/unvotes_un_roll_calls.rda"
+IDEAL_POINTS_FILE = "sanctions_trade/voeten_IdealpointestimatesAll_Apr2020.csv"
 COUNCIL_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 
 DECISIONS_CURATED = "sanctions_decisions_additions.csv"
@@ -62,6 +63,9 @@ BASELINE_YEARS = range(2010, 2015)
 ENERGY_YEARS = range(2011, 2015)
 GDP_YEARS = range(2010, 2018)
 UNGA_FIRST_SESSION = 60  # the session opening in September 2005
+UNGA_LAST_SESSION = 74  # September 2019 - September 2020, the last in the data
+#: A UNGA session s opens in September of year 1945 + s (session 68 = 2013-14).
+SESSION_YEAR_OFFSET = 1945
 UKRAINE_PATTERN = "Ukraine|Crimea"
 TITLE_CHARS = 200
 
@@ -429,6 +433,53 @@ UNGA_UKRAINE_SCHEMA = pa.DataFrameSchema(
 )
 
 
+# --- UNGA ideal points (Bailey, Strezhnev & Voeten) ---------------------------------------------
+
+
+def build_ideal_points(upstream: Path) -> pd.DataFrame:
+    """Ideal points of the EU28 states and Russia, UNGA sessions 60-74 (opening 2005-2019).
+
+    `year` is the calendar year in which the session opens (September); `ideal_point` is the
+    posterior mean over all votes of the session (column IdealPoint).
+    """
+    raw = pd.read_csv(upstream / IDEAL_POINTS_FILE, encoding="latin-1")
+    missing = sorted({"ccode", "session", "IdealPoint"} - set(raw.columns))
+    if missing:
+        raise ValueError(f"{IDEAL_POINTS_FILE}: missing columns {', '.join(missing)}")
+    codes = {**COW_TO_ISO2, RUSSIA_COW: "RU"}
+    sessions = range(UNGA_FIRST_SESSION, UNGA_LAST_SESSION + 1)
+    raw = raw[raw["ccode"].isin(list(codes)) & raw["session"].isin(list(sessions))]
+    table = pd.DataFrame(
+        {
+            "country": raw["ccode"].map(codes),
+            "session": raw["session"].astype("int64"),
+            "year": (raw["session"] + SESSION_YEAR_OFFSET).astype("int64"),
+            "ideal_point": raw["IdealPoint"].astype("float64").round(6),
+        }
+    )
+    counts = table.groupby("country").size().reindex(sorted(codes.values()), fill_value=0)
+    short = counts[counts < len(sessions)]
+    if len(short):
+        raise ValueError(
+            f"{IDEAL_POINTS_FILE}: sessions {sessions.start}-{sessions.stop - 1} incomplete for "
+            + ", ".join(f"{c} ({n} sessions)" for c, n in short.items())
+        )
+    return table.sort_values(["country", "session"], ignore_index=True)
+
+
+IDEAL_POINTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "country": pa.Column(str, pa.Check.isin([*EU28, "RU"])),
+        "session": pa.Column("int64", pa.Check.in_range(UNGA_FIRST_SESSION, UNGA_LAST_SESSION)),
+        "year": pa.Column("int64", pa.Check.in_range(2005, 2019)),
+        "ideal_point": pa.Column(float, pa.Check.in_range(-4.0, 4.0)),
+    },
+    strict=True,
+    ordered=True,
+    unique=["country", "session"],
+)
+
+
 # --- public votes in the Council of the EU (SWP) ------------------------------------------------
 
 
@@ -611,6 +662,30 @@ EXTRACTS = (
         schema=UNGA_UKRAINE_SCHEMA,
         build=build_unga_ukraine_votes,
         caveats="Roll calls chosen by the words Ukraine or Crimea in their title; ends Dec 2019.",
+    ),
+    Extract(
+        name="unga_ideal_points_eu_russia.csv",
+        upstream=(IDEAL_POINTS_FILE,),
+        title="UN General Assembly ideal points of the EU28 states and Russia, sessions 60-74",
+        source=(
+            "Bailey, Strezhnev & Voeten (2017), 'Estimating dynamic state preferences from United "
+            "Nations voting data', JCR 61(2):430-456; estimates of April 2020 "
+            "(evoeten/United-Nations-General-Assembly-Votes-and-Ideal-Points commit a6dce7e, "
+            "Output/IdealpointestimatesAll_Apr2020.csv)"
+        ),
+        licence="MIT (repository, (c) 2020 evoeten); cite Bailey, Strezhnev & Voeten 2017",
+        description=(
+            "One row per state (ISO alpha-2; EU28 and RU) and UNGA session 60-74: the year the "
+            "session opens (2005-2019) and the ideal point (posterior mean, all votes)."
+        ),
+        schema=IDEAL_POINTS_SCHEMA,
+        build=build_ideal_points,
+        caveats=(
+            "One dimension only (position towards the US-led liberal order; Russia near 0, USA "
+            "near 2.7); comparable over time by construction. A session runs September to "
+            "September, so March 2014 (Crimea, resolution 68/262) falls in session 68 (year "
+            "2013). Sessions 73-74 may be revised by the authors. Posterior quantiles dropped."
+        ),
     ),
     Extract(
         name="council_public_votes.csv",
