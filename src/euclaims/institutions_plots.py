@@ -118,3 +118,23 @@ def plot_council_dissent(rates: pd.DataFrame) -> plt.Figure:
     )
     ax.legend(title="Position", loc="lower right")
     return fig
+
+
+def plot_power_table(powers_by_rule: dict[str, pd.DataFrame]) -> plt.Figure:
+    """Heat-map table: each state's normalised Banzhaf power (%) per rule and its population
+    share (%), states largest first, size class in the row label."""
+    first = next(iter(powers_by_rule.values()))
+    columns = {rule: 100 * frame["banzhaf_normalized"] for rule, frame in powers_by_rule.items()}
+    short = {"unanimity": "Unanimity", "nice": "Nice", "lisbon": "Lisbon", "lisbon_72": "Lisb. 72%"}
+    table = pd.DataFrame(columns).rename(columns=short)
+    table["Population"] = 100 * first["population_share"]
+    table.index = [f"{c} ({s})" for c, s in zip(first.index, first["size_class"], strict=True)]
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_INCHES, 8.5))
+    sns.heatmap(
+        table, annot=True, fmt=".2f", cmap="Blues", cbar_kws={"label": "% of the EU total"},
+        annot_kws={"fontsize": 7}, ax=ax,
+    )  # fmt: skip
+    ax.set(xlabel="Normalised Banzhaf power under each rule, and population", ylabel="Member state")
+    ax.tick_params(axis="x", labelrotation=0, labelsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    return fig
