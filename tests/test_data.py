@@ -141,9 +141,10 @@ def test_extraction_reproduces_committed_extracts_byte_for_byte(tmp_path):
 def test_changed_upstream_file_is_refused(tmp_path):
     manifest = tmp_path / "datapackage.json"
     package = json.loads(MANIFEST_FILE.read_text())
-    package["resources"][0]["upstream"][0]["sha256"] = "0" * 64
+    resource = next(r for r in package["resources"] if r["upstream"])  # not a curated-only one
+    resource["upstream"][0]["sha256"] = "0" * 64
     manifest.write_text(json.dumps(package))
-    changed = package["resources"][0]["upstream"][0]["path"]
+    changed = resource["upstream"][0]["path"]
     with pytest.raises(DataError, match=f"upstream file\\(s\\) {changed} changed"):
         extract_all(raw_dir=tmp_path, manifest=manifest)
-    assert not (tmp_path / package["resources"][0]["path"]).exists()
+    assert not (tmp_path / resource["path"]).exists()

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, tree_state
 
+from euclaims.claims import load_ledger
+from euclaims.params import load_params_file
+
 STEM = "small_states_institutions"
 pytestmark = pytest.mark.slow
 
@@ -23,11 +26,13 @@ def outputs(root: Path) -> dict:
 def test_build_writes_results_report_and_verdicts(built):
     record = json.loads((built / "data/processed" / STEM / "results.json").read_text())
     assert record["notebook"] == STEM
-    assert set(record["inputs"]) == {"eu_membership.csv", "population_eurostat.csv"}
+    spec = load_params_file(built / "params.yaml")[STEM]
+    assert set(record["inputs"]) == set(spec.inputs)
     assert record["metrics"]["eu28_member_count_2017"] == 28
     verdict = record["claims"]["small-states-outnumber-large"]
     assert set(verdict) >= {"verdict", "summary", "robustness"}
-    assert verdict["robustness"]["of"] == 3
+    claim = load_ledger(built / "claims.yaml")["small-states-outnumber-large"]
+    assert verdict["robustness"]["of"] == 1 + sum(len(spec.sweep[name]) for name in claim.sweep)
     assert (built / "data/processed" / STEM / "executed.ipynb").exists()
     assert (built / "reports/report.html").exists()
 

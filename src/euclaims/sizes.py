@@ -29,6 +29,29 @@ def classify_sizes(population: pd.Series, threshold_millions: float) -> pd.DataF
     return table.sort_values("population", ascending=False, kind="stable")
 
 
+SIZE_DEFINITIONS: tuple[str, ...] = ("absolute", "below_mean")
+POPULATION_SOURCES: tuple[str, ...] = ("eurostat", "worldbank")
+
+
+def threshold_for(population: pd.Series, definition: str, threshold_millions: float) -> float:
+    """The small-state threshold in millions: the given one ('absolute') or the mean member
+    population of this membership ('below_mean': small = less than an equal share)."""
+    if definition == "absolute":
+        return float(threshold_millions)
+    if definition == "below_mean":
+        return float(population.mean()) / 1e6
+    raise ValueError(f"size_definition {definition!r} is not one of {', '.join(SIZE_DEFINITIONS)}")
+
+
+def population_table(eurostat: pd.DataFrame, worldbank: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Columns country, year, population from the chosen source ('eurostat' or 'worldbank')."""
+    if source == "eurostat":
+        return eurostat[["country", "year", "population"]]
+    if source == "worldbank":
+        return worldbank[["country", "year", "population"]]
+    raise ValueError(f"population_source {source!r} is not one of {', '.join(POPULATION_SOURCES)}")
+
+
 def size_summary(table: pd.DataFrame) -> dict[str, float | int]:
     """Counts of small and large members and the small states' share of members and population."""
     small = table["size_class"] == "small"
@@ -47,11 +70,33 @@ def size_summary(table: pd.DataFrame) -> dict[str, float | int]:
 
 
 def size_table_on(
-    membership: pd.DataFrame, population: pd.DataFrame, year: int, threshold_millions: float
+    membership: pd.DataFrame,
+    population: pd.DataFrame,
+    year: int,
+    threshold_millions: float,
+    definition: str = "absolute",
 ) -> pd.DataFrame:
-    """Members on 1 January of `year` with that day's population and size class."""
+    """Members on 1 January of `year` with that year's population and size class.
+
+    `definition` 'absolute' uses `threshold_millions`; 'below_mean' calls a state small when it
+    has fewer inhabitants than the average member of that year.
+    """
     members = members_on(membership, f"{year}-01-01")
-    return classify_sizes(population_of(population, members, year), threshold_millions)
+    series = population_of(population, members, year)
+    return classify_sizes(series, threshold_for(series, definition, threshold_millions))
+
+
+def class_share(values: pd.Series, table: pd.DataFrame, size_class: str = "small") -> float:
+    """Share (0-1) of the total of `values` (indexed by country) held by one size class.
+
+    Every member of `table` needs a value; missing ones raise an error naming them.
+    """
+    aligned = values.reindex(table.index)
+    missing = aligned[aligned.isna()].index.tolist()
+    if missing:
+        raise ValueError(f"no value for {', '.join(missing)} ({values.name or 'values'})")
+    total = float(aligned.sum())
+    return float(aligned[table["size_class"] == size_class].sum()) / total
 
 
 def prefixed(summary: dict[str, float | int], suffix: str) -> dict[str, float | int]:
