@@ -1,6 +1,7 @@
 """`make bench`: medians of 3 for a clean `make report`, a no-op `make report` and `make test`.
 
 The environment (.venv) must exist; "clean" means data/processed and reports are emptied first.
+`python benchmarks/bench_build.py clean noop` times only those cases.
 """
 
 from __future__ import annotations
@@ -32,14 +33,21 @@ def timed(command: list[str], before=None) -> float:
     return time.perf_counter() - started
 
 
-def main() -> int:
-    cases = {
-        "make report (clean outputs)": (["make", "report"], clean_outputs),
-        "make report (nothing changed)": (["make", "report"], None),
-        "make test": (["make", "test"], None),
-    }
+CASES = {
+    "clean": ("make report (clean outputs)", ["make", "report"], clean_outputs),
+    "noop": ("make report (nothing changed)", ["make", "report"], None),
+    "test": ("make test", ["make", "test"], None),
+}
+
+
+def main(selected: list[str]) -> int:
+    """Time the selected cases (default: all), REPEATS runs each."""
+    unknown = set(selected) - set(CASES)
+    if unknown:
+        sys.exit(f"unknown case(s) {sorted(unknown)}; choose from {sorted(CASES)}")
     print(f"{'case':32} {'median s':>9}  runs")
-    for label, (command, before) in cases.items():
+    for key in selected or list(CASES):
+        label, command, before = CASES[key]
         runs = [timed(command, before) for _ in range(REPEATS)]
         print(f"{label:32} {statistics.median(runs):9.2f}  {', '.join(f'{r:.2f}' for r in runs)}")
         sys.stdout.flush()
@@ -47,4 +55,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -76,14 +77,22 @@ def _hash_files(digest: Any, paths: list[Path], base: Path) -> None:
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
 
 
+@functools.cache
+def package_source_digest() -> str:
+    """Hash of the package's code and templates (computed once per process: one build)."""
+    digest = hashlib.sha256()
+    sources = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2"})
+    _hash_files(digest, sources, PACKAGE_DIR)
+    return digest.hexdigest()
+
+
 def fingerprint(spec: NotebookSpec, run: Run) -> str:
     """Hash of everything a run depends on: notebook, package, ledger, lock, inputs, parameters."""
     digest = hashlib.sha256()
-    sources = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2"})
     inputs = [RAW_DIR / name for name in sorted(spec.inputs)]
     project_files = [notebook_path(spec.stem), PROJECT_ROOT / "requirements.lock"]
     _hash_files(digest, project_files + [MANIFEST_FILE] + inputs, PROJECT_ROOT)
-    _hash_files(digest, sources, PACKAGE_DIR)
+    digest.update(package_source_digest().encode())
     digest.update(canonical_json(ledger_entries(spec.stem)).encode())
     digest.update(canonical_json(run.parameters).encode())
     return digest.hexdigest()
