@@ -24,8 +24,9 @@ UV_PIN := $(shell grep -E '^uv==' requirements.lock)
 $(SETUP_STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "$(UV_PIN)"
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q src
 	$(PY) -m ipykernel install --sys-prefix --name euclaims --display-name "Python 3 (euclaims)"
 	touch $@
 

@@ -12,6 +12,16 @@ import pandera.pandas as pa
 #: ISO 3166 alpha-2 codes are used throughout; Eurostat and the EU use EL and UK.
 EU_TO_ISO2 = {"EL": "GR", "UK": "GB"}
 
+#: English short names of the EU28 (as spelled by UN Comtrade and SIPRI) -> ISO 3166 alpha-2.
+EU28_NAME_TO_ISO2 = {
+    "Austria": "AT", "Belgium": "BE", "Bulgaria": "BG", "Croatia": "HR", "Cyprus": "CY",
+    "Czechia": "CZ", "Denmark": "DK", "Estonia": "EE", "Finland": "FI", "France": "FR",
+    "Germany": "DE", "Greece": "GR", "Hungary": "HU", "Ireland": "IE", "Italy": "IT",
+    "Latvia": "LV", "Lithuania": "LT", "Luxembourg": "LU", "Malta": "MT", "Netherlands": "NL",
+    "Poland": "PL", "Portugal": "PT", "Romania": "RO", "Slovakia": "SK", "Slovenia": "SI",
+    "Spain": "ES", "Sweden": "SE", "United Kingdom": "GB",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Extract:

@@ -8,7 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import xlrd
 
-from .base import EU_TO_ISO2, Extract
+from .base import EU28_NAME_TO_ISO2, EU_TO_ISO2, Extract
 
 ISO2 = r"^[A-Z]{2}$"
 ISO2_LIST = r"^[A-Z]{2}(;[A-Z]{2})*$"
@@ -28,15 +28,7 @@ EU28_COW = {
     "IT": 325, "LT": 368, "LU": 212, "LV": 367, "MT": 338, "NL": 210, "PL": 290, "PT": 235,
     "RO": 360, "SE": 380, "SI": 349, "SK": 317,
 }  # fmt: skip
-#: UN Comtrade reporter names of the EU28 (as spelled in the 2014-2017 files).
-EU28_COMTRADE = {
-    "Austria": "AT", "Belgium": "BE", "Bulgaria": "BG", "Cyprus": "CY", "Czechia": "CZ",
-    "Germany": "DE", "Denmark": "DK", "Estonia": "EE", "Spain": "ES", "Finland": "FI",
-    "France": "FR", "United Kingdom": "GB", "Greece": "GR", "Croatia": "HR", "Hungary": "HU",
-    "Ireland": "IE", "Italy": "IT", "Lithuania": "LT", "Luxembourg": "LU", "Latvia": "LV",
-    "Malta": "MT", "Netherlands": "NL", "Poland": "PL", "Portugal": "PT", "Romania": "RO",
-    "Sweden": "SE", "Slovenia": "SI", "Slovakia": "SK",
-}  # fmt: skip
+EU28_COMTRADE = EU28_NAME_TO_ISO2
 
 WB_GDP_FILE = "sanctions_trade/worldbank_gdp_current_usd.csv"
 WB_POPULATION_FILE = "sanctions_trade/worldbank_population.csv"

@@ -9,7 +9,7 @@ import pandera.pandas as pa
 
 from ..errors import DataError
 from ..paths import CURATED_DIR
-from .base import Extract
+from .base import EU28_NAME_TO_ISO2, Extract
 
 ISO2 = r"^[A-Z]{2}$"
 ISO2_LIST = r"^[A-Z]{2}(;[A-Z]{2})*$"
@@ -32,15 +32,7 @@ CURATED_PESCO_WAVES = "pesco_waves.csv"
 
 INITIATIVE_KINDS = ("strategy", "body", "fund", "legal act", "capability", "treaty")
 
-#: SIPRI country names of the EU27 and the United Kingdom -> ISO 3166 alpha-2.
-SIPRI_TO_ISO2 = {
-    "Austria": "AT", "Belgium": "BE", "Bulgaria": "BG", "Croatia": "HR", "Cyprus": "CY",
-    "Czechia": "CZ", "Denmark": "DK", "Estonia": "EE", "Finland": "FI", "France": "FR",
-    "Germany": "DE", "Greece": "GR", "Hungary": "HU", "Ireland": "IE", "Italy": "IT",
-    "Latvia": "LV", "Lithuania": "LT", "Luxembourg": "LU", "Malta": "MT", "Netherlands": "NL",
-    "Poland": "PL", "Portugal": "PT", "Romania": "RO", "Slovakia": "SK", "Slovenia": "SI",
-    "Spain": "ES", "Sweden": "SE", "United Kingdom": "GB",
-}  # fmt: skip
+SIPRI_TO_ISO2 = EU28_NAME_TO_ISO2
 SIPRI_YEARS = (2005, 2024)
 
 #: EDA row labels (first column, stripped, footnote marks removed) -> indicator name.
