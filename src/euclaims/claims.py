@@ -69,6 +69,15 @@ class Claim:
     summary: str = ""
     sweep: tuple[str, ...] = ()
     untestable_reason: str = ""
+    multiverse: tuple[str, ...] = ()
+    deciding_metric: str = ""
+    objections: tuple[dict, ...] = ()
+    amendments: tuple[dict, ...] = ()
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The params.yaml parameters that span this claim's multiverse."""
+        return self.multiverse or self.sweep
 
     @property
     def allowed_verdicts(self) -> tuple[str, ...]:
@@ -232,11 +241,36 @@ def _claim(path: Path, position: int, entry: Any) -> Claim:
             **entry,
             "metrics": tuple(entry.get("metrics", ())),
             "sweep": tuple(entry.get("sweep", ())),
+            "multiverse": tuple(entry.get("multiverse", ())),
+            "objections": tuple(_records(where, entry, "objections", OBJECTION_FIELDS)),
+            "amendments": tuple(_records(where, entry, "amendments", AMENDMENT_FIELDS)),
         }
     )
     if claim.testable:
         _check_rule(where, claim)
     return claim
+
+
+OBJECTION_FIELDS = ("objection", "answer")
+AMENDMENT_FIELDS = ("date", "reason", "change")
+
+
+def _records(where: str, entry: dict, key: str, fields: tuple[str, ...]) -> list[dict]:
+    """A list of mappings with exactly `fields`, all non-empty text (objections, amendments)."""
+    items = entry.get(key) or []
+    if not isinstance(items, list):
+        raise LedgerError(f"{where}: '{key}' must be a list of mappings with {', '.join(fields)}")
+    records = []
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or set(item) != set(fields):
+            raise LedgerError(
+                f"{where}: {key} #{position} must have exactly the fields {', '.join(fields)}"
+            )
+        record = {name: str(item[name]) for name in fields}
+        if not all(value.strip() for value in record.values()):
+            raise LedgerError(f"{where}: {key} #{position} has an empty field")
+        records.append(record)
+    return records
 
 
 def _check_rule(where: str, claim: Claim) -> None:
@@ -245,7 +279,9 @@ def _check_rule(where: str, claim: Claim) -> None:
         raise LedgerError(f"{where}: rule needs 'plain', 'verdicts' and 'otherwise'")
     if "otherwise" not in rule:
         raise LedgerError(f"{where}: rule needs 'otherwise' (the verdict when nothing matches)")
-    names = set(claim.metrics) | set(claim.sweep)
+    names = set(claim.metrics) | set(claim.sweep) | set(claim.multiverse)
+    if claim.deciding_metric and claim.deciding_metric not in claim.metrics:
+        raise LedgerError(f"{where}: deciding_metric '{claim.deciding_metric}' is not in 'metrics'")
     verdicts = [step.get("verdict") for step in rule["verdicts"]] + [rule["otherwise"]]
     for verdict in verdicts:
         if verdict not in claim.allowed_verdicts:
@@ -257,7 +293,8 @@ def _check_rule(where: str, claim: Claim) -> None:
         unknown = expression_names(str(step.get("when", ""))) - names
         if unknown:
             raise LedgerError(
-                f"{where}: rule names {sorted(unknown)}, not listed in 'metrics' or 'sweep'"
+                f"{where}: rule names {sorted(unknown)}, not listed in 'metrics', 'sweep' "
+                "or 'multiverse'"
             )
     unknown = template_fields(claim.summary) - names
     if unknown:

@@ -31,6 +31,13 @@ class ParameterSpec:
     max: float | None = None
     choices: tuple[Any, ...] | None = None
     help: str = ""
+    #: alternative value -> one-line reason why it is a defensible choice (the multiverse)
+    alternatives: dict[Any, str] = field(default_factory=dict)
+
+    @property
+    def values(self) -> list[Any]:
+        """The default first, then every alternative: the values this choice takes."""
+        return [self.default, *(v for v in self.alternatives if v != self.default)]
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,9 @@ def _parameter_spec(where: str, name: str, decl: Any) -> ParameterSpec:
         raise ParameterError(f"{where}: parameter '{name}' needs at least 'type' and 'default'")
     if decl["type"] not in TYPES:
         raise ParameterError(f"{where}: parameter '{name}' has type {decl['type']!r}; use {TYPES}")
+    unknown = set(decl) - {"type", "default", "min", "max", "choices", "help", "alternatives"}
+    if unknown:
+        raise ParameterError(f"{where}: parameter '{name}' has unknown key(s) {sorted(unknown)}")
     choices = decl.get("choices")
     spec = ParameterSpec(
         name=name,
@@ -117,7 +127,24 @@ def _parameter_spec(where: str, name: str, decl: Any) -> ParameterSpec:
         choices=tuple(choices) if choices is not None else None,
         help=str(decl.get("help", "")),
     )
-    return replace(spec, default=validate_value(spec, spec.default))
+    spec = replace(spec, default=validate_value(spec, spec.default))
+    alternatives = decl.get("alternatives") or {}
+    if not isinstance(alternatives, dict):
+        raise ParameterError(
+            f"{where}: parameter '{name}': 'alternatives' must map each value to a one-line reason"
+        )
+    checked = {}
+    for value, reason in alternatives.items():
+        if not isinstance(reason, str) or not reason.strip():
+            raise ParameterError(
+                f"{where}: parameter '{name}': alternative {value!r} needs a one-line reason "
+                "(why it is a defensible choice)"
+            )
+        try:
+            checked[validate_value(spec, value)] = reason.strip()
+        except ParameterError as exc:
+            raise ParameterError(f"{where}: alternatives: {exc}") from None
+    return replace(spec, alternatives=checked)
 
 
 def validate_value(spec: ParameterSpec, value: Any) -> Any:
