@@ -12,7 +12,6 @@ from euclaims.claims import (
     evaluate_expression,
     evaluate_notebook_claims,
     load_ledger,
-    robustness,
 )
 from euclaims.errors import LedgerError
 from euclaims.params import load_params_file
@@ -205,19 +204,6 @@ def test_summary_fields_must_be_plain_names(tmp_path):
 def test_malformed_ledger_names_file(tmp_path):
     with pytest.raises(LedgerError, match="claims.yaml: not valid YAML"):
         load_ledger(write_ledger(tmp_path, "claims: [\n"))
-
-
-def test_robustness_counts_holds_and_flips(ledger):
-    claim = ledger["ratio-claim"]
-    default = {"parameters": {"threshold": 10}, "metrics": {"ratio": 1.5, "count": 3}}
-    alternatives = [
-        {"parameters": {"threshold": 5}, "metrics": {"ratio": 0.8, "count": 2}},
-        {"parameters": {"threshold": 15}, "metrics": {"ratio": 1.2, "count": 4}},
-        {"parameters": {"threshold": 10, "other": 1}, "metrics": {"ratio": 9, "count": 9}},
-    ]
-    result = robustness(claim, default, alternatives)
-    assert result["holds"] == 2 and result["of"] == 3
-    assert result["flips"] == [{"specification": {"threshold": 5}, "verdict": "not_supported"}]
 
 
 def test_project_ledger_is_valid_and_consistent_with_params():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,9 +15,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m euclaims", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="run stale notebooks and sweeps, then the report")
-    build.add_argument("--jobs", type=int, default=2, help="parallel sweep runs (default 2)")
-    build.add_argument("--no-sweeps", action="store_true", help="default runs only")
+    build = commands.add_parser(
+        "build", help="run stale notebooks and the multiverse, then the report"
+    )
+    build.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 2,
+        help="parallel notebooks and multiverse workers (default: one per core)",
+    )  # fmt: skip
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF")
 
     run = commands.add_parser("run", help="run one notebook with parameter overrides")
@@ -39,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         "notebooks", help="refresh notebooks/*.ipynb with the outputs of their default run"
     )
     notebooks.add_argument("stems", nargs="*", help="only these notebooks (default: all)")
+    multiverse = commands.add_parser(
+        "multiverse", help="evaluate the multiverse of the notebooks (after their default runs)"
+    )
+    multiverse.add_argument("stems", nargs="*", help="only these notebooks (default: all)")
+    multiverse.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     commands.add_parser("check", help="validate params.yaml, claims.yaml and data/raw")
     commands.add_parser("checksums", help="print sha256 of outputs that must be reproducible")
     return parser
@@ -50,13 +60,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .pipeline import build
 
-            build(jobs=args.jobs, with_sweeps=not args.no_sweeps, pdf=not args.no_pdf)
+            build(jobs=args.jobs, pdf=not args.no_pdf)
         elif args.command == "run":
             from .pipeline import run_one
 
             overrides = {name: parse_cli_value(value) for name, value in args.parameter}
             run = run_one(args.notebook, overrides, args.output)
             print(f"wrote {run.relative_output}/results.json", file=sys.stderr)
+        elif args.command == "multiverse":
+            from .pipeline import multiverse_command
+
+            for stem in multiverse_command(args.stems, jobs=args.jobs):
+                print(f"evaluated the multiverse of {stem}", file=sys.stderr)
         elif args.command == "extract":
             from .data import extract_all
 

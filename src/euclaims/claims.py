@@ -354,32 +354,3 @@ def check_results_claims(ledger: dict[str, Claim], record: dict, where: str) -> 
                 f"{where}: reports claim '{claim_id}', which the ledger assigns to "
                 f"notebook '{ledger[claim_id].notebook}'"
             )
-
-
-def robustness(claim: Claim, default: dict, alternatives: list[dict]) -> dict[str, Any]:
-    """How often the default verdict holds across the specifications that vary `claim.sweep`.
-
-    `default` and each alternative are results records (parameters + metrics). The default
-    specification counts as one of those run.
-    """
-    baseline = evaluate_claim(claim, default["metrics"], default["parameters"])["verdict"]
-    relevant = [
-        record
-        for record in alternatives
-        if any(
-            record["parameters"].get(name) != default["parameters"].get(name)
-            for name in claim.sweep
-        )
-    ]
-    flips = []
-    for record in relevant:
-        verdict = evaluate_claim(claim, record["metrics"], record["parameters"])["verdict"]
-        if verdict != baseline:
-            changed = {
-                name: record["parameters"][name]
-                for name in sorted(record["parameters"])
-                if record["parameters"][name] != default["parameters"].get(name)
-            }
-            flips.append({"specification": changed, "verdict": verdict})
-    total = len(relevant) + 1
-    return {"holds": total - len(flips), "of": total, "flips": flips}

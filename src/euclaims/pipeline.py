@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .claims import check_results_claims, evaluate_notebook_claims, load_ledger, robustness
+from .claims import check_results_claims, evaluate_notebook_claims, load_ledger
 from .errors import EuclaimsError
 from .fileio import atomic_write_json, atomic_write_text, canonical_json, replace_directory
 from .manifest import verify_file
@@ -32,7 +31,6 @@ from .paths import CLAIMS_FILE, MANIFEST_FILE, PACKAGE_DIR, PROCESSED_DIR, PROJE
 
 KERNEL = "euclaims"
 FINGERPRINT_NAME = ".fingerprint"
-SWEEPS_DIR = PROCESSED_DIR / "_sweeps"
 FAILED_DIR = PROCESSED_DIR / "_failed"
 
 
@@ -56,19 +54,6 @@ def default_run(spec: NotebookSpec, overrides: dict[str, Any] | None = None) -> 
     """The run with params.yaml defaults (updated by validated overrides)."""
     parameters = resolve_parameters(spec, overrides or {})
     return Run(spec.stem, parameters, PROCESSED_DIR / spec.stem, "default")
-
-
-def sweep_runs(spec: NotebookSpec) -> list[Run]:
-    """One run per alternative value of each swept parameter (one parameter varied at a time)."""
-    runs = []
-    for name, values in spec.sweep.items():
-        for value in values:
-            if value == spec.defaults[name]:
-                continue
-            slug = re.sub(r"[^A-Za-z0-9_.=-]", "_", f"{name}={value}")
-            parameters = resolve_parameters(spec, {name: value})
-            runs.append(Run(spec.stem, parameters, SWEEPS_DIR / spec.stem / slug, slug))
-    return runs
 
 
 def _hash_files(digest: Any, paths: list[Path], base: Path) -> None:
@@ -225,37 +210,32 @@ def build_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def plan(
-    specs: dict[str, NotebookSpec], with_sweeps: bool = True
-) -> list[tuple[NotebookSpec, Run]]:
-    """All runs of a build, validated before any kernel starts."""
+def plan(specs: dict[str, NotebookSpec]) -> list[tuple[NotebookSpec, Run]]:
+    """The default run of every notebook, validated before any kernel starts."""
     runs = []
     for spec in specs.values():
         check_notebook_matches(spec)
         for name in spec.inputs:
             verify_file(RAW_DIR, name)
         runs.append((spec, default_run(spec)))
-        if with_sweeps:
-            runs.extend((spec, run) for run in sweep_runs(spec))
     return runs
 
 
 def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
-    """Execute the stale runs (defaults first, then sweeps in parallel); returns their labels."""
+    """Execute the stale runs, `jobs` notebooks at a time; returns their labels."""
+    from .multiverse import _die_with_parent
+
     stale = [(spec, run) for spec, run in runs if not is_fresh(spec, run)]
     for spec, run in runs:
         state = "run" if (spec, run) in stale else "up to date"
         print(f"[{state}] {run.stem} ({run.label})", file=sys.stderr)
     validate_inputs({spec.stem: spec for spec, _ in stale})
-    defaults = [(run, fingerprint(spec, run)) for spec, run in stale if run.label == "default"]
-    sweeps = [(run, fingerprint(spec, run)) for spec, run in stale if run.label != "default"]
-    for job in defaults:
-        _execute_job(job)
-    if sweeps and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(_execute_job, sweeps))
+    jobs_to_run = [(run, fingerprint(spec, run)) for spec, run in stale]
+    if len(jobs_to_run) > 1 and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent) as pool:
+            list(pool.map(_execute_job, jobs_to_run))
     else:
-        for job in sweeps:
+        for job in jobs_to_run:
             _execute_job(job)
     return [f"{run.stem} ({run.label})" for _, run in stale]
 
@@ -268,37 +248,69 @@ def read_record(output_dir: Path) -> dict:
         raise EuclaimsError(f"{path} is missing; run `make report`") from exc
 
 
-def attach_verdicts(specs: dict[str, NotebookSpec]) -> None:
-    """Recompute every verdict from the ledger and add robustness across the sweep runs."""
-    ledger = load_ledger()
+def run_multiverse(specs: dict[str, NotebookSpec], jobs: int = 2) -> list[str]:
+    """Evaluate every notebook's multiverse (cached) and record robustness in its results.json."""
+    from . import multiverse
+
+    ledger = cached_ledger()
+    evaluated = []
     for spec in specs.values():
+        claims = [c for c in ledger.values() if c.testable and c.notebook == spec.stem]
+        if not claims:
+            continue
         default = default_run(spec)
         path = default.output_dir / "results.json"
         record = read_record(default.output_dir)
         check_results_claims(ledger, record, str(path))
-        alternatives = [read_record(run.output_dir) for run in sweep_runs(spec)]
-        claims = evaluate_notebook_claims(
+        specifications, _ = multiverse.notebook_specifications(spec, claims)
+        value = multiverse.multiverse_fingerprint(fingerprint(spec, default), specifications)
+        if multiverse.is_fresh(spec.stem, value):
+            summary = json.loads((multiverse.MULTIVERSE_DIR / f"{spec.stem}.json").read_text())
+            extra = summary["claims"]
+            print(f"[up to date] {spec.stem} (multiverse)", file=sys.stderr)
+        else:
+            print(f"[run] {spec.stem} (multiverse, {len(specifications)} specifications)",
+                  file=sys.stderr)  # fmt: skip
+            outcome = multiverse.run_notebook_multiverse(spec, claims, record["metrics"], jobs)
+            extra = multiverse.write_outputs(spec, claims, outcome, value)
+            evaluated.append(spec.stem)
+        verdicts = evaluate_notebook_claims(
             ledger, spec.stem, record["metrics"], record["parameters"]
         )
-        for claim_id, verdict in claims.items():
-            verdict["robustness"] = robustness(ledger[claim_id], record, alternatives)
-        if claims != record["claims"]:
-            atomic_write_json(path, {**record, "claims": claims})
+        for claim_id, verdict in verdicts.items():
+            verdict.update(extra[claim_id])
+        if verdicts != record["claims"]:
+            atomic_write_json(path, {**record, "claims": verdicts})
+    return evaluated
 
 
-def build(jobs: int = 2, with_sweeps: bool = True, pdf: bool = True) -> None:
-    """Everything `make report` does: run stale notebooks, verdicts, report."""
+def build(jobs: int = 2, pdf: bool = True) -> None:
+    """Everything `make report` does: run stale notebooks, the multiverse, the report."""
     from .report import write_report
 
     with build_lock():
         specs = load_params_file()
         load_ledger()  # a malformed ledger stops the build before any kernel starts
         remove_stale_staging()
-        runs = plan(specs, with_sweeps)
-        run_all(runs, jobs)
-        if with_sweeps:
-            attach_verdicts(specs)
+        run_all(plan(specs), jobs)
+        run_multiverse(specs, jobs)
         write_report(specs, pdf=pdf)
+
+
+def multiverse_command(stems: list[str], jobs: int = 2) -> list[str]:
+    """`python -m euclaims multiverse [STEM ...]`: the notebooks' default runs must exist."""
+    specs = load_params_file()
+    unknown = sorted(set(stems) - set(specs))
+    if unknown:
+        raise EuclaimsError(f"unknown notebook(s) {unknown}; known: {', '.join(sorted(specs))}")
+    chosen = {stem: spec for stem, spec in specs.items() if not stems or stem in stems}
+    with build_lock():
+        for spec, run in plan(chosen):
+            if not is_fresh(spec, run):
+                raise EuclaimsError(
+                    f"notebook {spec.stem}: its default run is missing or stale; run `make report`"
+                )
+        return run_multiverse(chosen, jobs)
 
 
 def run_one(stem: str, overrides: dict[str, Any], output_dir: Path | None = None) -> Run:

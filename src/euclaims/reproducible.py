@@ -11,8 +11,9 @@ PATTERNS = (
     "data/raw/*",
     "data/processed/*/results.json",
     "data/processed/*/figures/*",
-    "data/processed/_sweeps/*/*/results.json",
-    "data/processed/_sweeps/*/*/figures/*",
+    "data/processed/_multiverse/*.csv",
+    "data/processed/_multiverse/*.json",
+    "data/processed/_multiverse/figures/*",
     "reports/report.html",
 )
 

@@ -1,0 +1,211 @@
+"""The multiverse runner on a synthetic analysis: specifications, robustness, table, curve."""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+
+import pytest
+
+from euclaims import multiverse
+from euclaims.claims import load_ledger
+from euclaims.errors import EuclaimsError
+from euclaims.params import load_params_file
+
+PARAMS = """
+toy:
+  title: Toy
+  inputs: []
+  parameters:
+    threshold:
+      type: float
+      default: 10.0
+      alternatives: {5.0: smaller cut, 15.0: larger cut}
+    definition:
+      type: str
+      default: absolute
+      choices: [absolute, relative]
+      alternatives: {relative: below the mean}
+    with_gb:
+      type: bool
+      default: true
+      alternatives: {false: without the UK}
+"""
+
+LEDGER = """
+verdict_scale:
+  supported: "Supported"
+  partly_supported: "Partly supported"
+  not_supported: "Not supported"
+  not_testable: "Not testable with the data at hand"
+  came_true: "Came true"
+  did_not_come_true: "Did not come true"
+  too_early: "Too early to tell"
+claims:
+  - id: toy-claim
+    paragraph: 1
+    quote: "small ones outnumber"
+    paraphrase: Small ones outnumber.
+    kind: comparison
+    family: sanctions
+    testable: true
+    notebook: toy
+    operationalisation: toy
+    metrics: [ratio]
+    deciding_metric: ratio
+    rule:
+      plain: toy
+      verdicts:
+        - {verdict: supported, when: "ratio >= 2"}
+        - {verdict: partly_supported, when: "ratio > 1"}
+      otherwise: not_supported
+    summary: "ratio {ratio}"
+    multiverse: [threshold, definition]
+  - id: toy-fixed
+    paragraph: 1
+    quote: "fixed"
+    paraphrase: Fixed.
+    kind: fact
+    family: sanctions
+    testable: true
+    notebook: toy
+    operationalisation: toy
+    metrics: [count]
+    rule:
+      plain: toy
+      verdicts:
+        - {verdict: supported, when: "count >= 1"}
+      otherwise: not_supported
+    summary: "count {count}"
+"""
+
+
+def toy_evaluate(inputs, threshold, definition, with_gb):
+    """A ratio that rises with the threshold; the relative definition halves it."""
+    ratio = inputs["base"] * threshold / 10.0
+    if definition == "relative":
+        ratio /= 2
+    return {"ratio": ratio, "count": 3 if with_gb else 2}
+
+
+@pytest.fixture
+def toy(tmp_path):
+    (tmp_path / "params.yaml").write_text(textwrap.dedent(PARAMS))
+    (tmp_path / "claims.yaml").write_text(textwrap.dedent(LEDGER))
+    spec = load_params_file(tmp_path / "params.yaml")["toy"]
+    ledger = load_ledger(tmp_path / "claims.yaml")
+    return spec, list(ledger.values())
+
+
+def rows_for(spec, claims, jobs=1):
+    specifications, _ = multiverse.notebook_specifications(spec, claims)
+    results = multiverse.evaluate_specifications(toy_evaluate, {"base": 1.5}, specifications, jobs)
+    return [
+        {
+            "spec": multiverse.spec_id(p, spec.defaults),
+            "parameters": p,
+            "is_default": p == spec.defaults,
+            "metrics": m,
+        }
+        for p, m in zip(specifications, results, strict=True)
+    ]
+
+
+def test_specifications_are_the_full_factorial_of_each_claims_choices(toy):
+    spec, claims = toy
+    assert len(multiverse.claim_specifications(spec, claims[0])) == 3 * 2
+    assert multiverse.claim_specifications(spec, claims[1]) == [spec.defaults]
+    specifications, total = multiverse.notebook_specifications(spec, claims)
+    assert total == len(specifications) == 6
+    assert specifications[0] == spec.defaults
+
+
+def test_cap_cuts_the_grid_and_reports_the_total(toy):
+    spec, claims = toy
+    kept, total = multiverse.notebook_specifications(spec, claims, limit=4)
+    assert (len(kept), total) == (4, 6)
+
+
+def test_unknown_choice_is_named(toy):
+    spec, claims = toy
+    from dataclasses import replace
+
+    bad = replace(claims[0], multiverse=("no_such",))
+    with pytest.raises(EuclaimsError, match="no_such"):
+        multiverse.claim_specifications(spec, bad)
+
+
+def test_pool_and_serial_evaluation_agree(toy):
+    spec, claims = toy
+    assert rows_for(spec, claims, jobs=2) == rows_for(spec, claims, jobs=1)
+
+
+def test_robustness_counts_labels_and_decisive_choices(toy):
+    spec, claims = toy
+    rows = rows_for(spec, claims)
+    member = {multiverse.spec_id(p, spec.defaults) for p in multiverse.claim_specifications(
+        spec, claims[0])}  # fmt: skip
+    verdicts = multiverse.claim_verdicts(claims[0], rows, member)
+    # base 1.5: absolute 0.75/1.5/2.25, relative 0.375/0.75/1.125
+    assert verdicts["default"] == "partly_supported"
+    record = multiverse.robustness(claims[0], rows, verdicts)
+    assert record["specifications"] == 6
+    assert record["verdict_counts"] == {
+        "not_supported": 3, "partly_supported": 2, "supported": 1
+    }  # fmt: skip
+    assert record["agree"] == 2
+    assert record["label"] == "specification-dependent"
+    decisive = {(entry["choice"], entry["value"]) for entry in record["decisive_choices"]}
+    assert ("definition", "relative") in decisive
+    assert ("threshold", 5.0) in decisive
+    assert record["sentence"].startswith("Partly supported at the default; across 6 specifications")
+    assert "decided by" in record["sentence"]
+
+
+def test_labels_follow_the_shares():
+    assert multiverse.robustness_label(1, 1.0) == multiverse.SINGLE
+    assert multiverse.robustness_label(20, 0.95) == "robust"
+    assert multiverse.robustness_label(20, 0.6) == "fragile"
+    assert multiverse.robustness_label(20, 0.4) == "specification-dependent"
+
+
+def test_table_has_a_row_per_specification_and_blank_verdicts_outside_a_claim(toy):
+    spec, claims = toy
+    rows = rows_for(spec, claims)
+    verdicts = {}
+    for claim in claims:
+        member = {multiverse.spec_id(p, spec.defaults) for p in multiverse.claim_specifications(
+            spec, claim)}  # fmt: skip
+        verdicts[claim.id] = multiverse.claim_verdicts(claim, rows, member)
+    payload = multiverse.table_bytes(spec, rows, claims, verdicts)
+    table = list(csv.DictReader(io.StringIO(payload.decode())))
+    assert len(table) == 6
+    assert table[0]["spec"] == "default" and table[0]["is_default"] == "true"
+    assert table[0]["verdict:toy-fixed"] == "supported"
+    assert all(row["verdict:toy-fixed"] == "" for row in table[1:])
+    assert float(table[0]["ratio"]) == 1.5
+    assert payload == multiverse.table_bytes(spec, rows, claims, verdicts)
+
+
+def test_default_row_must_equal_the_notebooks_metrics():
+    multiverse.check_default_row("toy", {"ratio": 1.5}, {"ratio": 1.5})
+    with pytest.raises(EuclaimsError, match=r"toy.*ratio"):
+        multiverse.check_default_row("toy", {"ratio": 1.5}, {"ratio": 1.25})
+
+
+def test_specification_curve_is_written_and_deterministic(toy, tmp_path, monkeypatch):
+    from euclaims import multiverse_plots
+
+    monkeypatch.setattr(multiverse_plots, "MULTIVERSE_DIR", tmp_path / "mv")
+    spec, claims = toy
+    rows = rows_for(spec, claims)
+    member = {r["spec"] for r in rows}
+    verdicts = multiverse.claim_verdicts(claims[0], rows, member)
+    record = multiverse.robustness(claims[0], rows, verdicts)
+    first = multiverse_plots.specification_curve(claims[0], rows, verdicts, record)
+    second = multiverse_plots.specification_curve(claims[0], rows, verdicts, record)
+    assert first == second
+    assert first["file"] == "_multiverse/figures/toy-claim.png"
+    assert (tmp_path / "mv" / "figures" / "toy-claim.png").stat().st_size > 1000
+    assert multiverse_plots.rule_thresholds(claims[0], "ratio") == [1.0, 2.0]
