@@ -49,7 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     multiverse.add_argument("stems", nargs="*", help="only these notebooks (default: all)")
     multiverse.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    commands.add_parser("check", help="validate params.yaml, claims.yaml and data/raw")
+    commands.add_parser(
+        "check", help="validate params.yaml, claims.yaml, the registry and data/raw"
+    )
+    commands.add_parser(
+        "register", help="register new claims' rules and amended rules in ledger/registry.yaml"
+    )
     commands.add_parser("checksums", help="print sha256 of outputs that must be reproducible")
     return parser
 
@@ -91,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
 
             for path, digest in output_checksums().items():
                 print(f"{digest}  {path}")
+        elif args.command == "register":
+            from .claims import load_ledger
+            from .registry import register
+
+            for claim_id in register(load_ledger()):
+                print(f"registered the rule of {claim_id}", file=sys.stderr)
         elif args.command == "check":
             from .checks import check_all
 
