@@ -32,7 +32,10 @@ def test_build_writes_results_report_and_verdicts(built):
     verdict = record["claims"]["small-states-outnumber-large"]
     assert set(verdict) >= {"verdict", "summary", "robustness"}
     claim = load_ledger(built / "claims.yaml")["small-states-outnumber-large"]
-    assert verdict["robustness"]["of"] == 1 + sum(len(spec.sweep[name]) for name in claim.sweep)
+    expected = 1
+    for name in claim.choices:
+        expected *= len(spec.parameters[name].values)
+    assert verdict["robustness"]["specifications"] == expected
     assert (built / "data/processed" / STEM / "executed.ipynb").exists()
     assert (built / "reports/report.html").exists()
 
@@ -74,7 +77,7 @@ def test_corrupted_raw_file_stops_build_naming_it(built):
     try:
         path.write_bytes(original[: len(original) // 2])
         # touch the notebook's inputs so the build has to rerun it
-        result = run_cli(built, "build", "--no-pdf", "--no-sweeps")
+        result = run_cli(built, "build", "--no-pdf")
     finally:
         path.write_bytes(original)
     assert result.returncode != 0
@@ -92,7 +95,7 @@ def test_notebook_raising_midrun_leaves_outputs_untouched(built):
     before = outputs(built)
     try:
         notebook.write_text(json.dumps(data))
-        result = run_cli(built, "build", "--no-pdf", "--no-sweeps")
+        result = run_cli(built, "build", "--no-pdf")
     finally:
         notebook.write_text(original)
     assert result.returncode != 0

@@ -1,0 +1,67 @@
+"""The multiverse of the whole project, on the full build: the contract and the coverage."""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+
+import pytest
+
+from euclaims.analyses import analysis_module
+from euclaims.claims import load_ledger
+from euclaims.multiverse import cell, verdict_column
+from euclaims.params import load_params_file
+from euclaims.results import plain_value
+
+pytestmark = pytest.mark.slow
+SPECS = load_params_file()
+LEDGER = load_ledger()
+
+
+def record(root, stem):
+    return json.loads((root / "data/processed" / stem / "results.json").read_text())
+
+
+@pytest.mark.parametrize("stem", sorted(SPECS))
+def test_results_metrics_equal_evaluate_of_the_defaults(built_full, stem):
+    module = analysis_module(stem)
+    evaluated = module.evaluate(module.load_inputs(), **SPECS[stem].defaults)
+    clean = {name: plain_value(name, value) for name, value in evaluated.items()}
+    assert clean == record(built_full, stem)["metrics"]
+
+
+@pytest.mark.parametrize("stem", sorted(SPECS))
+def test_default_row_of_the_multiverse_table_equals_results(built_full, stem):
+    path = built_full / "data/processed/_multiverse" / f"{stem}.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    default = [row for row in rows if row["is_default"] == "true"]
+    assert len(default) == 1 and default[0]["spec"] == "default"
+    results = record(built_full, stem)
+    for name, value in results["metrics"].items():
+        assert default[0][name] == cell(value), name
+    for claim_id, verdict in results["claims"].items():
+        assert default[0][verdict_column(claim_id)] == verdict["verdict"]
+    assert len({row["spec"] for row in rows}) == len(rows)
+
+
+def test_every_claim_with_choices_has_a_real_multiverse(built_full):
+    counts = {}
+    for claim in LEDGER.values():
+        if not claim.testable:
+            continue
+        verdict = record(built_full, claim.notebook)["claims"][claim.id]
+        robustness = verdict["robustness"]
+        counts[claim.id] = robustness["specifications"]
+        if claim.choices:
+            assert robustness["specifications"] >= 12, claim.id
+            assert (built_full / "data/processed" / verdict["specification_curve"]["file"]).exists()
+        parameters = SPECS[claim.notebook].parameters
+        for entry in robustness["decisive_choices"]:
+            assert entry["choice"] in parameters, (claim.id, entry)
+        assert robustness["label"] in {
+            "robust", "fragile", "specification-dependent", "single specification"
+        }  # fmt: skip
+        assert sum(robustness["verdict_counts"].values()) == robustness["specifications"]
+    assert statistics.mean(counts.values()) >= 24, counts
