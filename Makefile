@@ -73,5 +73,9 @@ check-reproducible: $(SETUP_STAMP) ## two builds from clean outputs must give id
 screenshot: report ## save the report's first screen to docs/report-first-screen.png (needs Chromium)
 	$(PY) -m euclaims.browser reports/report.html docs/report-first-screen.png
 
-clean: ## remove build outputs (data/processed, reports), keep .venv
-	rm -rf data/processed/* data/processed/.[!.]* reports/*
+clean: ## remove build outputs (data/processed, reports), keep .venv; waits for a running build
+	@mkdir -p data/processed reports
+	@flock -w 10 data/processed/.build.lock sh -c '\
+	  find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name .build.lock -exec rm -rf {} +; \
+	  find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +' \
+	  || { echo "a build is running (it holds data/processed/.build.lock); try again when it ends"; exit 1; }

@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         help="override a parameter (repeatable)",
     )  # fmt: skip
     run.add_argument("--output", type=Path, help="output directory (default data/processed/STEM)")
+    run.add_argument(
+        "--force", action="store_true",
+        help="replace --output even if it is a non-empty directory that is not an earlier output",
+    )  # fmt: skip
 
     extract = commands.add_parser("extract", help="rebuild data/raw from the upstream snapshots")
     extract.add_argument(
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             from .pipeline import run_one
 
             overrides = {name: parse_cli_value(value) for name, value in args.parameter}
-            run = run_one(args.notebook, overrides, args.output)
+            run = run_one(args.notebook, overrides, args.output, force=args.force)
             print(f"wrote {run.relative_output}/results.json", file=sys.stderr)
         elif args.command == "multiverse":
             from .pipeline import multiverse_command
@@ -109,6 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     except EuclaimsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        where = exc.filename or "a file"
+        print(f"error: cannot write or read {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "interrupted: outputs already in place are complete; rerun to finish", file=sys.stderr
+        )
+        return 130
     return 0
 
 

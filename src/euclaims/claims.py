@@ -18,7 +18,7 @@ import yaml
 
 from .errors import LedgerError
 from .paths import CLAIMS_FILE
-from .yamlload import YAML_LOADER
+from .yamlload import load_yaml
 
 KINDS = (
     "fact",
@@ -113,11 +113,35 @@ def expression_names(expression: str) -> set[str]:
     }
 
 
+#: Limits that keep a rule a short readable condition (and its evaluation cheap and safe).
+MAX_EXPRESSION_CHARS = 1000
+MAX_EXPRESSION_DEPTH = 30
+MAX_TEXT_CHARS = 4000
+MAX_FORMAT_WIDTH = 40
+
+
+def _depth(node: ast.AST) -> int:
+    children = list(ast.iter_child_nodes(node))
+    return 1 + max((_depth(child) for child in children), default=0)
+
+
 def _parse(expression: str) -> ast.Expression:
+    if len(expression) > MAX_EXPRESSION_CHARS:
+        raise LedgerError(
+            f"rule expression of {len(expression)} characters is longer than the limit of "
+            f"{MAX_EXPRESSION_CHARS}; split the rule into simpler steps"
+        )
     try:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError as exc:
         raise LedgerError(f"rule expression {expression!r} is not valid: {exc.msg}") from exc
+    except (RecursionError, MemoryError) as exc:
+        raise LedgerError(f"rule expression {expression[:60]!r}... is nested too deeply") from exc
+    if _depth(tree) > MAX_EXPRESSION_DEPTH:
+        raise LedgerError(
+            f"rule expression {expression[:60]!r} is nested deeper than {MAX_EXPRESSION_DEPTH} "
+            "levels; write it more simply"
+        )
     allowed = (
         ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
         ast.BinOp, ast.Compare, ast.Name, ast.Load, ast.Constant,
@@ -129,6 +153,18 @@ def _parse(expression: str) -> ast.Expression:
                 f"rule expression {expression!r} uses {type(node).__name__}, which is not "
                 "allowed (only names, numbers, strings, + - * /, comparisons, and/or/not)"
             )
+        if isinstance(node, ast.BinOp):
+            for operand in (node.left, node.right):
+                if isinstance(operand, ast.Constant) and isinstance(operand.value, str):
+                    raise LedgerError(
+                        f"rule expression {expression!r}: arithmetic on text is not allowed"
+                    )
+            if (
+                isinstance(node.op, ast.Div)
+                and isinstance(node.right, ast.Constant)
+                and node.right.value == 0
+            ):
+                raise LedgerError(f"rule expression {expression!r} divides by zero")
     return tree
 
 
@@ -157,7 +193,12 @@ def _evaluate(node: ast.AST, namespace: dict[str, Any], expression: str) -> Any:
     if isinstance(node, ast.BinOp):
         left = _evaluate(node.left, namespace, expression)
         right = _evaluate(node.right, namespace, expression)
-        return _BINARY[type(node.op)](left, right)
+        if isinstance(left, str) or isinstance(right, str):
+            raise LedgerError(f"rule {expression!r}: arithmetic on text ({left!r}, {right!r})")
+        try:
+            return _BINARY[type(node.op)](left, right)
+        except ZeroDivisionError:
+            raise LedgerError(f"rule {expression!r}: division by zero") from None
     if isinstance(node, ast.Compare):
         left = _evaluate(node.left, namespace, expression)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -176,13 +217,25 @@ def template_fields(template: str) -> set[str]:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise LedgerError(f"summary template {template!r} is malformed: {exc}") from exc
-    for _, field, _, _ in parsed:
+    for _, field, spec, conversion in parsed:
         if field is None:
             continue
         if not field.isidentifier():
             raise LedgerError(f"summary template field {{{field}}} must be a plain metric name")
+        if conversion or (spec and not FORMAT_SPEC.match(spec)):
+            raise LedgerError(
+                f"summary template field {{{field}}}: format {spec!r} is not allowed (use a "
+                "simple spec such as :.2f, :.1%, :g or :,)"
+            )
+        width = re.match(r"\D*(\d+)", spec or "")
+        if width and int(width.group(1)) > MAX_FORMAT_WIDTH:
+            raise LedgerError(f"summary template field {{{field}}}: width {spec!r} is too large")
         fields.add(field)
     return fields
+
+
+#: Simple format specs only: optional width, grouping, precision and type; no nested fields.
+FORMAT_SPEC = re.compile(r"^[<>^]?[+\- ]?\d{0,2}[,_]?(\.\d{1,2})?[bdeEfFgGn%sx]?$")
 
 
 # --- the ledger ----------------------------------------------------------------------------
@@ -191,7 +244,7 @@ def template_fields(template: str) -> set[str]:
 def load_ledger(path: Path = CLAIMS_FILE) -> dict[str, Claim]:
     """Read and validate claims.yaml; returns claims keyed by id, in ledger order."""
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise LedgerError(f"{path}: the claims ledger is missing; restore it from git") from exc
     except yaml.YAMLError as exc:
@@ -236,6 +289,12 @@ def _claim(path: Path, position: int, entry: Any) -> Claim:
         raise LedgerError(f"{where}: family {entry['family']!r} is not one of {FAMILIES}")
     if len(str(entry["quote"]).split()) > 20:
         raise LedgerError(f"{where}: the quote has more than 20 words")
+    for key in ("paraphrase", "operationalisation", "summary", "untestable_reason"):
+        if len(str(entry.get(key, ""))) > MAX_TEXT_CHARS:
+            raise LedgerError(
+                f"{where}: '{key}' has {len(str(entry[key]))} characters; the limit is "
+                f"{MAX_TEXT_CHARS} (keep ledger fields short; details belong in the notebook)"
+            )
     claim = Claim(
         **{
             **entry,
@@ -247,7 +306,12 @@ def _claim(path: Path, position: int, entry: Any) -> Claim:
         }
     )
     if claim.testable:
-        _check_rule(where, claim)
+        try:
+            _check_rule(where, claim)
+        except LedgerError as exc:
+            if str(exc).startswith(where):
+                raise
+            raise LedgerError(f"{where}: {exc}") from None
     return claim
 
 
@@ -269,6 +333,8 @@ def _records(where: str, entry: dict, key: str, fields: tuple[str, ...]) -> list
         record = {name: str(item[name]) for name in fields}
         if not all(value.strip() for value in record.values()):
             raise LedgerError(f"{where}: {key} #{position} has an empty field")
+        if any(len(value) > MAX_TEXT_CHARS for value in record.values()):
+            raise LedgerError(f"{where}: {key} #{position} is longer than {MAX_TEXT_CHARS} chars")
         records.append(record)
     return records
 

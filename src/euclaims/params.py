@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import yaml
 
 from .errors import ParameterError
 from .paths import NOTEBOOKS_DIR, PARAMS_FILE
-from .yamlload import YAML_LOADER
+from .yamlload import load_yaml
 
 #: Parameters every notebook has, set by the pipeline rather than by the user.
 PIPELINE_PARAMETERS = ("output_dir",)
@@ -58,7 +60,7 @@ class NotebookSpec:
 def load_params_file(path: Path = PARAMS_FILE) -> dict[str, NotebookSpec]:
     """Read and check params.yaml; errors name the notebook and parameter at fault."""
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ParameterError(f"{path}: file not found; restore it from git") from exc
     except yaml.YAMLError as exc:
@@ -160,16 +162,10 @@ def validate_value(spec: ParameterSpec, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(f"parameter '{name}': expected a number, got {value!r}")
         value = float(value)
+        if not math.isfinite(value):
+            raise ParameterError(f"parameter '{name}': expected a finite number, got {value!r}")
     elif spec.type == "date":
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        try:
-            dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ParameterError(
-                f"parameter '{name}': expected a date YYYY-MM-DD, got {value!r}"
-            ) from exc
-        value = str(value)
+        value = parse_date(name, value).isoformat()
     elif not isinstance(value, str):
         raise ParameterError(f"parameter '{name}': expected text, got {value!r}")
     if spec.min is not None and _comparable(spec, value) < _comparable(spec, spec.min):
@@ -182,7 +178,25 @@ def validate_value(spec: ParameterSpec, value: Any) -> Any:
 
 
 def _comparable(spec: ParameterSpec, value: Any) -> Any:
-    return str(value) if spec.type == "date" else value
+    return parse_date(spec.name, value) if spec.type == "date" else value
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(name: str, value: Any) -> dt.date:
+    """A date given as YYYY-MM-DD (or a YAML date); anything else is refused by name."""
+    if isinstance(value, dt.datetime):
+        raise ParameterError(f"parameter '{name}': expected a date YYYY-MM-DD, got {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if not ISO_DATE.match(text):
+        raise ParameterError(f"parameter '{name}': expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ParameterError(f"parameter '{name}': {text!r} is not a calendar date") from exc
 
 
 def parse_cli_value(text: str) -> Any:

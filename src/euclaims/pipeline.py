@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -128,9 +129,37 @@ def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None
     return notebook
 
 
+#: Seconds one notebook cell may run before the build stops it (EUCLAIMS_CELL_TIMEOUT).
+CELL_TIMEOUT = int(os.environ.get("EUCLAIMS_CELL_TIMEOUT", 900))
+
+
+def _keep_failed(run: Run, executed: Path, staging: Path) -> Path:
+    failed = FAILED_DIR / f"{run.stem}--{run.label}.ipynb"
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if executed.exists():
+        shutil.move(executed, failed)
+    shutil.rmtree(staging, ignore_errors=True)
+    return failed
+
+
+def _running_cell(executed: Path) -> str:
+    """The execution count of the last cell papermill started, from the partial notebook."""
+    try:
+        notebook = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "unknown"
+    started = [
+        cell.get("execution_count") or index
+        for index, cell in enumerate(notebook.get("cells", []))
+        if cell.get("metadata", {}).get("papermill", {}).get("status") in {"running", "failed"}
+    ]
+    return str(started[-1]) if started else "unknown"
+
+
 def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
     """Execute one run in a staging directory, then swap it into place atomically."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     staging = run.output_dir.with_name(f".staging-{run.output_dir.name}-{os.getpid()}")
     if staging.exists():
@@ -145,12 +174,22 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
             kernel_name=KERNEL,
             progress_bar=progress,
             cwd=str(notebook_path(run.stem).parent),
+            execution_timeout=CELL_TIMEOUT,
         )
+    except (DeadKernelError, CellTimeoutError) as exc:
+        cell = _running_cell(executed)
+        failed = _keep_failed(run, executed, staging)
+        reason = (
+            "its kernel died (the cell ended the Python process)"
+            if isinstance(exc, DeadKernelError)
+            else f"the cell ran longer than {CELL_TIMEOUT} s (EUCLAIMS_CELL_TIMEOUT)"
+        )
+        raise EuclaimsError(
+            f"notebook {run.stem} ({run.label}) stopped in cell {cell}: {reason}\n  executed "
+            f"notebook kept for inspection at {failed}; outputs in {run.relative_output} unchanged"
+        ) from None
     except papermill.PapermillExecutionError as exc:
-        failed = FAILED_DIR / f"{run.stem}--{run.label}.ipynb"
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(executed, failed)
-        shutil.rmtree(staging, ignore_errors=True)
+        failed = _keep_failed(run, executed, staging)
         raise EuclaimsError(
             f"notebook {run.stem} ({run.label}) failed in cell {exc.exec_count}: "
             f"{exc.ename}: {exc.evalue}\n  executed notebook kept for inspection at "
@@ -198,15 +237,53 @@ def remove_stale_staging() -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+LOCK_NAME = ".build.lock"
+#: How long a build waits for another build's lock before giving up (seconds).
+LOCK_TIMEOUT = float(os.environ.get("EUCLAIMS_LOCK_TIMEOUT", 1800))
+
+
 @contextmanager
-def build_lock() -> Iterator[None]:
-    """Serialise concurrent builds: a second `make report` waits for the first."""
+def build_lock(timeout: float | None = None) -> Iterator[None]:
+    """Serialise concurrent builds: a second `make report` says whom it waits for, and gives up
+    after `timeout` seconds. The lock file holds the pid of the build that has it."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
-    with open(PROCESSED_DIR / ".build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    path = PROCESSED_DIR / LOCK_NAME
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    print(
+                        f"waiting for the build lock {path} held by pid {holder} (another build; "
+                        f"giving up after {timeout:g} s)",
+                        file=sys.stderr,
+                    )
+                    told = True
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise EuclaimsError(
+                        f"another build (pid {holder}) still holds {path} after {timeout:g} s; "
+                        "wait for it to finish, or stop it (`kill {holder}`) and run again"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
         try:
             yield
         finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -313,7 +390,24 @@ def multiverse_command(stems: list[str], jobs: int = 2) -> list[str]:
         return run_multiverse(chosen, jobs)
 
 
-def run_one(stem: str, overrides: dict[str, Any], output_dir: Path | None = None) -> Run:
+def check_output_dir(path: Path, force: bool = False) -> None:
+    """Refuse to replace a non-empty directory that is not an earlier output of ours."""
+    if not path.exists() or force:
+        return
+    if not path.is_dir():
+        raise EuclaimsError(f"--output {path}: exists and is not a directory; choose another path")
+    ours = (path / "results.json").exists() and (path / FINGERPRINT_NAME).exists()
+    if any(path.iterdir()) and not ours:
+        raise EuclaimsError(
+            f"--output {path}: the directory is not empty and is not an earlier euclaims output "
+            "(no results.json and .fingerprint); its contents would be replaced. Choose an empty "
+            "or new directory, or pass --force to replace it"
+        )
+
+
+def run_one(
+    stem: str, overrides: dict[str, Any], output_dir: Path | None = None, force: bool = False
+) -> Run:
     """`python -m euclaims run STEM -p NAME VALUE`: validate, then execute one notebook."""
     specs = load_params_file()
     if stem not in specs:
@@ -322,6 +416,7 @@ def run_one(stem: str, overrides: dict[str, Any], output_dir: Path | None = None
     check_notebook_matches(spec)
     run = default_run(spec, overrides)
     if output_dir is not None:
+        check_output_dir(Path(output_dir).resolve(), force)
         run = Run(run.stem, run.parameters, Path(output_dir).resolve(), "custom")
     with build_lock():
         execute(run, fingerprint(spec, run))

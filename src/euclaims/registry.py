@@ -23,7 +23,7 @@ from .claims import Claim
 from .errors import LedgerError
 from .fileio import atomic_write_text
 from .paths import PROJECT_ROOT
-from .yamlload import YAML_LOADER
+from .yamlload import load_yaml
 
 REGISTRY_FILE = PROJECT_ROOT / "ledger" / "registry.yaml"
 ENTRY_FIELDS = {"rule_sha256", "registered_on", "commit", "note"}
@@ -41,7 +41,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> dict[str, list[dict[str, str]]]
     if not path.exists():
         return {}
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise LedgerError(f"{path}: not valid YAML ({exc}); restore it from git") from exc
     if not isinstance(raw, dict):
@@ -158,7 +158,7 @@ def rule_commits(root: Path = PROJECT_ROOT) -> dict[str, dict[str, str]]:
     for sha in git(root, "log", "--format=%H", "--reverse", "--", "claims.yaml").split():
         try:
             text = git(root, "show", f"{sha}:claims.yaml")
-            ledger = yaml.load(text, Loader=YAML_LOADER) or {}
+            ledger = load_yaml(text) or {}
         except (LedgerError, yaml.YAMLError):
             continue
         for entry in ledger.get("claims", []) if isinstance(ledger, dict) else []:

@@ -1,0 +1,293 @@
+"""Fault catalogue, round two: data loss, hangs, bypassed checks — each a named error, no
+traceback, nothing half written."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, tree_state
+
+from euclaims.claims import load_ledger
+from euclaims.errors import EuclaimsError, LedgerError, ParameterError
+from euclaims.params import ParameterSpec, load_params_file, validate_value
+
+STEM = "small_states_institutions"
+ESSAY_DATE = ParameterSpec("essay_date", "date", "2017-11-30", min="2017-06-01", max="2018-06-30")
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [20170102, "20170102", "2017W011", "2017-1-2", "2017-11-30T00"])
+def test_dates_must_be_iso_calendar_dates(value):
+    with pytest.raises(ParameterError, match="parameter 'essay_date': expected a date YYYY-MM-DD"):
+        validate_value(ESSAY_DATE, value)
+
+
+def test_dates_are_range_checked_as_dates():
+    assert validate_value(ESSAY_DATE, "2018-01-15") == "2018-01-15"
+    with pytest.raises(ParameterError, match="below the minimum"):
+        validate_value(ESSAY_DATE, "2017-01-02")
+    with pytest.raises(ParameterError, match="not a calendar date"):
+        validate_value(ESSAY_DATE, "2017-02-30")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_nan_or_infinite_number_is_refused(value):
+    spec = ParameterSpec("threshold", "float", 10.0, min=0.5, max=50.0)
+    with pytest.raises(ParameterError, match="parameter 'threshold': expected a finite number"):
+        validate_value(spec, value)
+
+
+def test_nan_default_in_params_yaml_is_named(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("nb:\n  parameters:\n    threshold: {type: float, default: .nan}\n")
+    with pytest.raises(ParameterError, match="nb.*threshold.*finite number"):
+        load_params_file(path)
+
+
+def test_nan_on_the_command_line_is_named(project_copy):
+    result = run_cli(project_copy, "run", STEM, "-p", "small_state_threshold_millions", ".nan")
+    assert result.returncode == 1
+    assert "small_state_threshold_millions" in result.stderr and "finite" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- YAML and ledger ------------------------------------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(12)
+)
+
+
+def test_yaml_alias_bomb_is_refused_at_once_in_params(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text(BOMB)
+    started = time.perf_counter()
+    with pytest.raises(ParameterError, match=r"line 2: YAML aliases \(\*a\) are not allowed"):
+        load_params_file(path)
+    assert time.perf_counter() - started < 1
+
+
+def test_yaml_alias_bomb_is_refused_in_the_ledger(tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_text(BOMB)
+    with pytest.raises(LedgerError, match="aliases"):
+        load_ledger(path)
+
+
+def ledger_with(tmp_path: Path, **fields: str) -> Path:
+    """The project ledger with the first testable claim's fields replaced."""
+    import yaml
+
+    from euclaims.paths import CLAIMS_FILE
+
+    data = yaml.safe_load(CLAIMS_FILE.read_text())
+    claim = next(entry for entry in data["claims"] if entry["testable"])
+    for key, value in fields.items():
+        if key == "when":
+            claim["rule"]["verdicts"][0]["when"] = value
+        else:
+            claim[key] = value
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, width=10**9))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("not " * 5000 + "x", "longer than the limit"),
+        ("not " * 200 + "x", "nested deeper"),
+        ("x / 0 > 1", "divides by zero"),
+        ("'a' * 1000000000 == 'a'", "arithmetic on text"),
+    ],
+)
+def test_dangerous_rule_expressions_fail_when_the_ledger_is_read(tmp_path, when, message):
+    path = ledger_with(tmp_path, when=when)
+    with pytest.raises(LedgerError, match=message) as caught:
+        load_ledger(path)
+    assert "claim '" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [("{x:{x.__class__}}", "is not allowed"), ("{x:>99999999}", "is not allowed")],
+)
+def test_summary_format_specs_are_plain(tmp_path, summary, message):
+    with pytest.raises(LedgerError, match=message):
+        load_ledger(ledger_with(tmp_path, summary=summary))
+
+
+def test_huge_paraphrase_is_refused(tmp_path):
+    with pytest.raises(LedgerError, match="'paraphrase' has 10000000 characters"):
+        load_ledger(ledger_with(tmp_path, paraphrase="x" * 10_000_000))
+
+
+# --- outputs, locks, workers ----------------------------------------------------------------
+
+
+def test_run_output_refuses_a_foreign_directory(project_copy, tmp_path):
+    foreign = tmp_path / "thesis"
+    foreign.mkdir()
+    (foreign / "chapter1.tex").write_text("precious")
+    result = run_cli(project_copy, "run", STEM, "--output", str(foreign))
+    assert result.returncode == 1
+    assert f"--output {foreign}: the directory is not empty" in result.stderr
+    assert "--force" in result.stderr
+    assert (foreign / "chapter1.tex").read_text() == "precious"
+
+
+def _hold_lock(root: Path, seconds: float) -> subprocess.Popen:
+    code = textwrap.dedent(
+        f"""
+        import time
+        from euclaims.pipeline import build_lock
+        with build_lock():
+            print("locked", flush=True)
+            time.sleep({seconds})
+        """
+    )
+    env = {**os.environ, "EUCLAIMS_ROOT": str(root)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_waiting_for_the_lock_names_the_holder_and_times_out(project_copy):
+    holder = _hold_lock(project_copy, 30)
+    try:
+        env = {**os.environ, "EUCLAIMS_ROOT": str(project_copy), "EUCLAIMS_LOCK_TIMEOUT": "1"}
+        result = subprocess.run(
+            [sys.executable, "-m", "euclaims", "build", "--no-pdf"], env=env, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1
+    assert f"held by pid {holder.pid}" in result.stderr
+    assert f"another build (pid {holder.pid}) still holds" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_make_clean_waits_for_a_running_build_and_keeps_gitkeep(project_copy):
+    from euclaims.paths import PROJECT_ROOT
+
+    (project_copy / "data/processed/.gitkeep").touch()
+    (project_copy / "data/processed/some_output").mkdir()
+    holder = _hold_lock(project_copy, 30)
+    makefile = PROJECT_ROOT / "Makefile"
+    try:
+        result = subprocess.run(
+            ["make", "-f", str(makefile), "clean"], cwd=project_copy, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode != 0
+    assert "a build is running" in result.stdout + result.stderr
+    assert (project_copy / "data/processed/some_output").exists()
+    result = subprocess.run(
+        ["make", "-f", str(makefile), "clean"], cwd=project_copy, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (project_copy / "data/processed/some_output").exists()
+    assert (project_copy / "data/processed/.gitkeep").exists()
+
+
+def test_pool_workers_die_with_their_parent(tmp_path):
+    code = textwrap.dedent(
+        """
+        import os, time
+        from euclaims.multiverse import evaluate_specifications
+        def slow(inputs, x):
+            print(os.getpid(), flush=True)
+            time.sleep(60)
+            return {"x": x}
+        evaluate_specifications(slow, None, [{"x": i} for i in range(8)], jobs=2)
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    workers = {int(parent.stdout.readline()) for _ in range(2)}
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    alive = set(workers)
+    while alive and time.monotonic() < deadline:
+        alive = {pid for pid in alive if Path(f"/proc/{pid}").exists() and _not_zombie(pid)}
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived their parent"
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_unwritable_output_location_is_one_line(project_copy):
+    processed = project_copy / "data/processed"
+    processed.rmdir()
+    processed.write_text("not a directory")
+    result = run_cli(project_copy, "build", "--no-pdf")
+    assert result.returncode == 1
+    assert "error: cannot write or read" in result.stderr and "data/processed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- kernels that die or hang (on the built one-notebook copy) ------------------------------
+
+
+def _replace_first_code_cell(notebook: Path, source: str) -> str:
+    original = notebook.read_text()
+    data = json.loads(original)
+    cells = [c for c in data["cells"] if c["cell_type"] == "code"]
+    cells[1]["source"] = [source]
+    notebook.write_text(json.dumps(data))
+    return original
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("source", "timeout", "message"),
+    [
+        ("import os\nos._exit(3)\n", "900", "its kernel died"),
+        ("import time\ntime.sleep(120)\n", "3", "ran longer than 3 s"),
+    ],
+)
+def test_dead_or_hung_kernel_names_notebook_and_cell(built, source, timeout, message):
+    notebook = built / "notebooks" / f"{STEM}.ipynb"
+    before = tree_state(built / "data/processed" / STEM)
+    original = _replace_first_code_cell(notebook, source)
+    try:
+        env = {**os.environ, "EUCLAIMS_ROOT": str(built), "EUCLAIMS_CELL_TIMEOUT": timeout}
+        result = subprocess.run(
+            [sys.executable, "-m", "euclaims", "build", "--no-pdf"], cwd=built, env=env,
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        notebook.write_text(original)
+    assert result.returncode == 1
+    assert f"notebook {STEM} (default) stopped in cell" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (built / "data/processed/_failed" / f"{STEM}--default.ipynb").exists()
+    assert tree_state(built / "data/processed" / STEM) == before
+
+
+def test_errors_are_euclaims_errors():
+    assert issubclass(ParameterError, EuclaimsError) and issubclass(LedgerError, EuclaimsError)
