@@ -1,56 +1,185 @@
-"""`make bench`: medians of 3 for a clean `make report`, a no-op `make report` and `make test`.
+"""`make bench`: build and test times as medians of 3 and as multiples of the floor, in one run.
 
-The environment (.venv) must exist; "clean" means data/processed and reports are emptied first.
-`python benchmarks/bench_build.py clean noop` times only those cases.
+The floor is papermill executing a notebook that holds only a parameters cell and the project's
+imports (pandas, seaborn, matplotlib, euclaims) with the `euclaims` kernel, bytecode cached: no
+build can be faster than executing its notebooks, so each figure is read against it.
+
+Cases: floor, clean `make report` (outputs emptied, environment present), no-op `make report`,
+the multiverse alone (its outputs emptied, notebooks' default runs present), `make test`. Peak
+memory is the largest sum of resident memory over the build's process tree (sampled).
+`python benchmarks/bench_build.py floor noop` times only those cases; results go to
+benchmarks/results.json.
 """
 
 from __future__ import annotations
 
+import json
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
 REPEATS = 3
+RESULTS = Path(__file__).with_name("results.json")
+#: Targets as multiples of the floor (issue 17); peak memory in MB.
+TARGETS = {"clean": 4.0, "noop": 0.05, "multiverse": 2.0, "test": 20.0}
+MEMORY_TARGET_MB = 1536
+
+FLOOR_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code", "execution_count": None, "id": "parameters",
+            "metadata": {"tags": ["parameters"]}, "outputs": [], "source": ["output_dir = ''\n"],
+        },
+        {
+            "cell_type": "code", "execution_count": None, "id": "imports", "metadata": {},
+            "outputs": [],
+            "source": ["import matplotlib\n", "import pandas\n", "import seaborn\n",
+                       "import euclaims.data\n"],
+        },
+    ],
+    "metadata": {
+        "kernelspec": {"name": "euclaims", "display_name": "euclaims", "language": "python"}
+    },
+    "nbformat": 4, "nbformat_minor": 5,
+}  # fmt: skip
 
 
-def clean_outputs() -> None:
-    for folder in (ROOT / "data" / "processed", ROOT / "reports"):
+def empty(*folders: Path) -> None:
+    for folder in folders:
+        if not folder.exists():
+            continue
         for child in folder.iterdir():
-            if child.name == ".gitkeep":
+            if child.name in {".gitkeep", ".build.lock"}:
                 continue
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def timed(command: list[str], before=None) -> float:
+def clean_outputs() -> None:
+    empty(ROOT / "data" / "processed", ROOT / "reports")
+
+
+def clean_multiverse() -> None:
+    shutil.rmtree(ROOT / "data" / "processed" / "_multiverse", ignore_errors=True)
+
+
+def floor_command() -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix="euclaims-floor-"))
+    source = folder / "floor.ipynb"
+    source.write_text(json.dumps(FLOOR_NOTEBOOK))
+    code = (
+        "import papermill; papermill.execute_notebook("
+        f"{str(source)!r}, {str(folder / 'out.ipynb')!r}, kernel_name='euclaims', "
+        "progress_bar=False)"
+    )
+    return [str(PYTHON), "-c", code]
+
+
+def tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def timed(command: list[str], before=None) -> tuple[float, float]:
+    """(seconds, peak MB of the process tree) of one run."""
     if before:
         before()
+    peak = [0]
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-    return time.perf_counter() - started
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+
+    def sample() -> None:
+        while process.poll() is None:
+            try:
+                peak[0] = max(peak[0], tree_rss(watched))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{stderr.decode()[-2000:]}")
+    return elapsed, peak[0] / 1e6
 
 
 CASES = {
-    "clean": ("make report (clean outputs)", ["make", "report"], clean_outputs),
-    "noop": ("make report (nothing changed)", ["make", "report"], None),
-    "test": ("make test", ["make", "test"], None),
+    "floor": ("floor (one papermill execution)", floor_command, None),
+    "clean": ("make report (clean outputs)", lambda: ["make", "report"], clean_outputs),
+    "noop": ("make report (nothing changed)", lambda: ["make", "report"], None),
+    "multiverse": (
+        "multiverse of every notebook",
+        lambda: [str(PYTHON), "-m", "euclaims", "multiverse"],
+        clean_multiverse,
+    ),
+    "test": ("make test", lambda: ["make", "test"], None),
 }
 
 
 def main(selected: list[str]) -> int:
-    """Time the selected cases (default: all), REPEATS runs each."""
+    """Time the selected cases (default: all), REPEATS runs each, in the order of CASES."""
     unknown = set(selected) - set(CASES)
     if unknown:
         sys.exit(f"unknown case(s) {sorted(unknown)}; choose from {sorted(CASES)}")
-    print(f"{'case':32} {'median s':>9}  runs")
-    for key in selected or list(CASES):
+    chosen = [key for key in CASES if key in (selected or CASES)]
+    if "floor" not in chosen and RESULTS.exists():
+        previous = json.loads(RESULTS.read_text()).get("cases", {})
+    else:
+        previous = {}
+    results = {}
+    print(f"{'case':34} {'median s':>9} {'x floor':>8} {'target':>7} {'peak MB':>8}  runs")
+    for key in chosen:
         label, command, before = CASES[key]
-        runs = [timed(command, before) for _ in range(REPEATS)]
-        print(f"{label:32} {statistics.median(runs):9.2f}  {', '.join(f'{r:.2f}' for r in runs)}")
+        runs = [timed(command(), before) for _ in range(REPEATS)]
+        seconds = [run[0] for run in runs]
+        median = statistics.median(seconds)
+        floor = (
+            median
+            if key == "floor"
+            else results.get("floor", previous.get("floor", {})).get("median_s")
+        )
+        ratio = median / floor if floor else None
+        target = TARGETS.get(key)
+        results[key] = {
+            "label": label,
+            "median_s": round(median, 2),
+            "runs_s": [round(s, 2) for s in seconds],
+            "multiple_of_floor": round(ratio, 3) if ratio is not None else None,
+            "target_multiple": target,
+            "meets_target": None if target is None or ratio is None else ratio <= target,
+            "peak_memory_mb": round(max(run[1] for run in runs)),
+        }
+        shown = f"{ratio:8.2f}" if ratio is not None else f"{'-':>8}"
+        print(
+            f"{label:34} {median:9.2f} {shown} {target or '-':>7} "
+            f"{results[key]['peak_memory_mb']:8d}  {', '.join(f'{s:.2f}' for s in seconds)}"
+        )
         sys.stdout.flush()
+    payload = {
+        "machine": {"cores": psutil.cpu_count(), "python": platform.python_version()},
+        "repeats": REPEATS,
+        "memory_target_mb": MEMORY_TARGET_MB,
+        "cases": {**previous, **results},
+    }
+    RESULTS.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
     return 0
 
 
