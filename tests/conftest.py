@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -77,11 +78,24 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """A copy holding only the fastest notebook, built once; tests restore what they touch."""
+def built(tmp_path_factory, built_full: Path) -> Path:
+    """A copy holding only the fastest notebook, with its outputs taken from the one full build
+    (so it executes nothing new); tests restore what they touch."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project", only=FAST_NOTEBOOK)
+    processed = built_full / "data" / "processed"
+    shutil.copytree(processed / FAST_NOTEBOOK, root / "data" / "processed" / FAST_NOTEBOOK)
+    multiverse = root / "data" / "processed" / "_multiverse"
+    (multiverse / "figures").mkdir(parents=True)
+    for path in (processed / "_multiverse").glob(f"{FAST_NOTEBOOK}.*"):
+        shutil.copy2(path, multiverse / path.name)
+    record = json.loads((processed / FAST_NOTEBOOK / "results.json").read_text())
+    for claim in record["claims"].values():
+        curve = claim.get("specification_curve")
+        if curve:
+            shutil.copy2(processed / curve["file"], root / "data" / "processed" / curve["file"])
     result = run_cli(root, "build", "--no-pdf", timeout=1800)
     assert result.returncode == 0, result.stderr
+    assert "[run]" not in result.stderr, result.stderr
     return root
 
 
