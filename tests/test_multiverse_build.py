@@ -65,3 +65,14 @@ def test_every_claim_with_choices_has_a_real_multiverse(built_full):
         }  # fmt: skip
         assert sum(robustness["verdict_counts"].values()) == robustness["specifications"]
     assert statistics.mean(counts.values()) >= 24, counts
+
+
+@pytest.mark.parametrize("stem", sorted(SPECS))
+def test_figures_equal_those_of_the_committed_notebooks(built_full, stem):
+    """nbval does not compare images: a changed figure must match notebooks/figures.sha256.json,
+    which `make notebooks` writes with the committed outputs."""
+    from euclaims.notebooks import FIGURE_HASHES
+
+    committed = json.loads(FIGURE_HASHES.read_text())[stem]
+    built = {name: entry["sha256"] for name, entry in record(built_full, stem)["figures"].items()}
+    assert built == committed, "figures differ from the committed notebooks; run `make notebooks`"

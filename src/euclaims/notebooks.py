@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .fileio import atomic_write_text
 from .params import check_notebook_matches, load_params_file, notebook_path
+from .paths import NOTEBOOKS_DIR
 from .pipeline import KERNEL
 
 
@@ -21,18 +22,34 @@ def clean_committed_notebook(notebook: dict) -> dict:
     return notebook
 
 
+#: sha256 of every figure of the notebooks' default runs (nbval does not compare images).
+FIGURE_HASHES = NOTEBOOKS_DIR / "figures.sha256.json"
+
+
 def refresh(stem: str) -> Path:
-    """Execute notebooks/<stem>.ipynb with its own defaults and write it back with outputs."""
+    """Execute notebooks/<stem>.ipynb with its own defaults and write it back with outputs;
+    record the sha256 of the figures it saved in notebooks/figures.sha256.json."""
     import papermill
 
     source = notebook_path(stem)
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / source.name
         papermill.execute_notebook(
-            str(source), str(executed), kernel_name=KERNEL, cwd=str(source.parent)
-        )
+            str(source), str(executed), kernel_name=KERNEL, cwd=str(source.parent),
+            parameters={"output_dir": tmp},
+        )  # fmt: skip
         notebook = clean_committed_notebook(json.loads(executed.read_text(encoding="utf-8")))
+        record = json.loads((Path(tmp) / "results.json").read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["__drop__"] = True
+    notebook["cells"] = [cell for cell in notebook["cells"] if not cell.pop("__drop__", False)]
     atomic_write_text(source, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+    hashes = json.loads(FIGURE_HASHES.read_text()) if FIGURE_HASHES.exists() else {}
+    hashes[stem] = {name: entry["sha256"] for name, entry in sorted(record["figures"].items())}
+    atomic_write_text(FIGURE_HASHES, json.dumps(dict(sorted(hashes.items())), indent=2) + "\n")
     return source
 
 
