@@ -7,12 +7,13 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import behaviour, defence, hindsight, institutions, sanctions
+from . import behaviour, defence, hindsight, institutions, sanctions, unga_issues
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
     *institutions.EXTRACTS,
     *sanctions.EXTRACTS,
+    *unga_issues.EXTRACTS,
     *defence.EXTRACTS,
     *behaviour.EXTRACTS,
     *hindsight.EXTRACTS,
