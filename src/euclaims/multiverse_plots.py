@@ -112,6 +112,9 @@ def specification_curve(
         if row["is_default"] and values[row["spec"]] is not None:
             top.scatter([x], [values[row["spec"]]], s=120, facecolors="none", edgecolors="black",
                         linewidths=1.4, label="default specification", zorder=3)  # fmt: skip
+    shown = [v for v in values.values() if v is not None]
+    if shown and min(shown) > 0 and max(shown) / min(shown) > 50:
+        top.set_yscale("log")  # values spanning orders of magnitude
     for threshold in rule_thresholds(claim, metric):
         top.axhline(threshold, color="grey", linestyle="--", linewidth=0.9)
     top.set_ylabel(metric.replace("_", " "), fontsize=8, wrap=True)
