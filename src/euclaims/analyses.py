@@ -25,6 +25,14 @@ ANALYSES = {
 }
 
 
+def has_evaluate(stem: str) -> bool:
+    """True when notebook `stem` has an analysis module with load_inputs and evaluate."""
+    if stem not in ANALYSES:
+        return False
+    module = importlib.import_module(ANALYSES[stem])
+    return all(callable(getattr(module, name, None)) for name in ("load_inputs", "evaluate"))
+
+
 def analysis_module(stem: str) -> ModuleType:
     """The module with `load_inputs` and `evaluate` for notebook `stem`."""
     if stem not in ANALYSES:
