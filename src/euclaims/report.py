@@ -111,7 +111,9 @@ def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[
     for claim in ledger.values():
         row = {"claim": claim, "key_numbers": []}
         if not claim.testable:
-            row.update(verdict="not_testable", summary=claim.untestable_reason, robustness=None)
+            row.update(
+                verdict="not_testable", summary=claim.untestable_reason, robustness=None, curve=None
+            )
         elif claim.notebook not in records:
             raise EuclaimsError(
                 f"claim '{claim.id}' is testable but notebook '{claim.notebook}' has no results; "
@@ -129,6 +131,7 @@ def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[
                 verdict=verdict["verdict"],
                 summary=verdict["summary"],
                 robustness=verdict.get("robustness"),
+                curve=_curve(verdict.get("specification_curve")),
                 key_numbers=[
                     (name, format_metric(record["metrics"][name])) for name in claim.metrics
                 ],
@@ -137,6 +140,13 @@ def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[
         row["icon"] = VERDICT_ICONS[row["verdict"]]
         rows.append(row)
     return rows
+
+
+def _curve(entry: dict | None) -> dict | None:
+    """The specification curve of a claim, embedded (paths are relative to data/processed)."""
+    if not entry:
+        return None
+    return {**entry, "uri": figure_data_uri(PROCESSED_DIR / entry["file"])}
 
 
 def render_report(specs: dict[str, NotebookSpec]) -> str:
