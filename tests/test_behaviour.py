@@ -177,8 +177,10 @@ def test_lone_dissent_summary_pools_by_class():
 def test_vote_level_counts_and_bootstrap_interval():
     events = bh.classify_events(bh.dissent_events(VOTES, True), POP, 10)
     counts = bh.vote_level_counts(events)
-    assert counts.loc[3].tolist() == [1, 1, 0, 0]  # small_dissents, small_lone, large_...
-    assert counts.loc[1].tolist() == [0, 0, 1, 1]
+    # small_dissents, small_lone, small_co_dissenters, large_dissents, large_lone, large_co_...
+    assert counts.loc[3].tolist() == [1, 1, 0, 0, 0, 0]
+    assert counts.loc[1].tolist() == [0, 0, 0, 1, 1, 0]
+    assert counts.loc[2].tolist() == [1, 0, 1, 1, 0, 1]  # AA (large) with SS (small)
     low, high = bh.bootstrap_lone_share_difference(events, 300)
     assert -1 <= low <= high <= 1
     assert (low, high) == bh.bootstrap_lone_share_difference(events, 300)  # fixed seed
@@ -293,6 +295,7 @@ def test_eurobarometer_support_and_size_join():
             "geo": ["AA", "BB", "SS", "TT", "EU28"],
             "respondents_weighted": [1000, 800, 500, 400, 2700],
             "for_count": [600, 400, 400, 300, 1700],
+            "against_count": [300, 300, 50, 50, 700],
             "for_share_published": [0.6, 0.5, 0.8, 0.75, 0.63],
         }
     )
@@ -359,29 +362,449 @@ def test_plot_functions_draw_on_small_tables():
     support = table.rename(columns={"y": "support_pct"}).assign(
         size_class=["small"] * 4 + ["large"] * 2, pesco=[True] * 5 + [False]
     )
-    fig = bp.plot_support(support, fit, 10)
+    fig = bp.plot_support(support, fit, 10, 2015)
     assert fig.axes[0].get_ylabel().endswith("(%)")
     plt.close(fig)
 
 
-def test_committed_notebook_publishes_the_issue_metrics():
+# --- new exposure measures and power ---------------------------------------------------------
+
+WDI = pd.DataFrame(
+    {
+        "country": ["AA"] * 5 + ["BB"] * 5,
+        "year": [2010, 2011, 2012, 2013, 2014] * 2,
+        "gdp_growth_pct": [0.0, 2.0, -2.0, 2.0, -2.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        "exports_gs_pct_gdp": [50.0, 60, 70, 80, 90, 10, 10, 10, 10, 10],
+        "imports_gs_pct_gdp": [40.0, 40, 40, 45, 40, 15, 15, 15, 15, 15],
+    }
+)
+
+
+def test_wdi_openness_adds_goods_and_services_exports_and_imports():
+    table = bh.wdi_openness(WDI, MACRO, 2013)
+    assert table.loc["AA", "openness_pct"] == pytest.approx(125.0)
+    assert table.loc["BB", "openness_pct"] == pytest.approx(25.0)
+    assert table.loc["AA", "log_population"] == pytest.approx(np.log(1_000_000))
+    with pytest.raises(ValueError, match="no rows for year 2009"):
+        bh.wdi_openness(WDI, MACRO, 2009)
+
+
+def test_real_growth_volatility_uses_the_years_after_the_start():
+    table = bh.real_growth_volatility(WDI, MACRO, 2010, 2014)
+    # growth 2011-2014: +2, -2, +2, -2 -> sample SD sqrt(16/3); the 2010 value is not a change
+    assert table.loc["AA", "growth_volatility_pp"] == pytest.approx(np.sqrt(16 / 3))
+    assert table.loc["BB", "growth_volatility_pp"] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="at least three"):
+        bh.real_growth_volatility(WDI, MACRO, 2012, 2014)
+    with pytest.raises(ValueError, match=r"missing within 2011-2014 for \['AA'\]"):
+        bh.real_growth_volatility(WDI.drop(index=3), MACRO, 2010, 2014)
+
+
+def test_add_size_takes_log_population_or_log_gdp():
+    table = bh.wdi_openness(WDI, MACRO, 2013)
+    by_people = bh.add_size(table, MACRO, 2013, "log_population")
+    assert (by_people["log_size"] == by_people["log_population"]).all()
+    by_gdp = bh.add_size(table, MACRO, 2013, "log_gdp")
+    assert by_gdp.loc["AA", "log_size"] == pytest.approx(np.log(133.1))
+    assert "log_size" not in table  # a copy, the input is left alone
+    with pytest.raises(ValueError, match="parameter 'size_measure'"):
+        bh.add_size(table, MACRO, 2013, "area")
+
+
+def test_detectable_correlation_matches_the_textbook_sample_sizes():
+    # Cohen: a "medium" correlation of 0.3 needs about 85 units for 80% power (5%, two-sided)
+    assert bh.detectable_correlation(85) == pytest.approx(0.30, abs=0.005)
+    assert bh.detectable_correlation(28) == pytest.approx(0.508, abs=0.002)
+    assert bh.detectable_correlation(28) > bh.detectable_correlation(100)
+    with pytest.raises(ValueError, match="at least 4"):
+        bh.detectable_correlation(3)
+
+
+def test_detectable_slope_is_the_sum_of_two_t_quantiles_times_the_standard_error():
+    from scipy import stats
+
+    expected = (stats.t.ppf(0.975, 26) + stats.t.ppf(0.8, 26)) * 2.0
+    assert bh.detectable_slope(2.0, 28) == pytest.approx(expected)
+    assert bh.detectable_slope(2.0, 28) == pytest.approx(2 * bh.detectable_slope(1.0, 28))
+
+
+def test_ols_fit_reports_se_and_signed_correlation():
+    x = np.linspace(12, 18, 20)
+    table = pd.DataFrame({"log_population": x, "y": 10 - x + np.tile([0.3, -0.3], 10)})
+    fit = bh.ols_fit(table, "y")
+    assert fit["r"] == pytest.approx(np.corrcoef(x, table["y"])[0, 1])
+    assert fit["r"] < 0 and fit["se"] > 0
+    row = bh.fit_table({"y": fit}).loc["y"]
+    assert row["mde_80pct"] == pytest.approx(bh.detectable_slope(fit["se"], 20), abs=1e-4)
+
+
+# --- coalitions: periods, company in dissent, resampling --------------------------------------
+
+
+def test_votes_in_period_until_the_essay_and_after_the_uk_left():
+    membership = pd.DataFrame({"country": ["GB", "AA"], "exit_date": ["2020-01-31", None]})
+    votes = pd.DataFrame(
+        {"decision_date": ["2016-01-01", "2017-11-30", "2019-05-01", "2021-01-01"]}
+    )
+    until = bh.votes_in_period(votes, membership, "until_essay", "2017-11-30")
+    assert until.tolist() == [True, True, False, False]
+    after = bh.votes_in_period(votes, membership, "after_brexit", "2017-11-30")
+    assert after.tolist() == [False, False, False, True]
+    assert bh.votes_in_period(votes, membership, "all", "2017-11-30").all()
+    with pytest.raises(ValueError, match="parameter 'vote_period'"):
+        bh.votes_in_period(votes, membership, "recent", "2017-11-30")
+    with pytest.raises(ValueError, match="no exit date for GB"):
+        bh.exit_date(membership.assign(exit_date=None), "GB")
+
+
+def test_resample_weights_count_each_vote_drawn_and_are_fixed_by_the_seed():
+    weights = bh.resample_weights(7, 50)
+    assert weights.shape == (50, 7) and (weights.sum(axis=1) == 7).all()
+    picks = np.random.default_rng(bh.BOOTSTRAP_SEED).integers(0, 7, size=(50, 7))
+    assert (weights[3] == np.bincount(picks[3], minlength=7)).all()
+    assert not weights.flags.writeable
+
+
+def test_bootstrap_of_company_in_dissent_finds_a_clear_difference():
+    rows = [
+        {"vote_id": i, "size_class": "small", "lone": False, "dissenters": 4} for i in range(40)
+    ]
+    rows += [{"vote_id": 100 + i, "size_class": "large", "lone": True, "dissenters": 1}
+             for i in range(20)]  # fmt: skip
+    rows += [{"vote_id": 200 + i, "size_class": "large", "lone": False, "dissenters": 2}
+             for i in range(20)]  # fmt: skip
+    intervals = bh.bootstrap_class_differences(pd.DataFrame(rows), 400)
+    low, high = intervals["co_dissenters"]
+    assert 2 < low <= high < 3  # small: 3 co-dissenters each; large: 0 or 1, mean 0.5
+    assert intervals["lone_share"][1] < 0
+    empty = bh.bootstrap_class_differences(pd.DataFrame(rows).iloc[:0], 100)
+    assert empty == {"lone_share": (None, None), "co_dissenters": (None, None)}
+
+
+def test_coalition_metrics_give_the_co_dissenter_difference():
+    events = bh.classify_events(bh.dissent_events(VOTES, True), POP, 10)
+    metrics = bh.coalition_metrics(bh.lone_dissent_summary(events), (-0.5, 0.2), (0.1, 0.9))
+    # small: SS on 2 (1 other), SS on 3 (alone), TT on 4 (1 other) -> 2/3; large: AA 1, AA 2, BB 4
+    assert metrics["co_dissenters_difference"] == pytest.approx(2 / 3 - 2 / 3)
+    assert metrics["co_dissenters_difference_ci_low"] == 0.1
+    left_out = bh.metrics_without_state(events, "AA", 200)
+    renamed = {key.replace("_without_aa", "_without_gb"): value for key, value in left_out.items()}
+    table = bh.coalition_difference_table(metrics | renamed)
+    assert table["case"].tolist() == ["as chosen", "UK left out"] * 2
+    assert table.loc[0, "ci_high"] == 0.2
+
+
+# --- defence: intervals of the differences ---------------------------------------------------
+
+
+def test_wilson_and_newcombe_intervals_match_newcombe_1998():
+    # Newcombe (1998), Statistics in Medicine 17, table II: 56/70 vs 48/80 -> 0.0524 to 0.3339
+    low, high = bh.newcombe_interval(56, 70, 48, 80)
+    assert low == pytest.approx(0.0524, abs=1e-4) and high == pytest.approx(0.3339, abs=1e-4)
+    assert bh.wilson_interval(0, 10)[0] == 0.0 and bh.wilson_interval(10, 10)[1] == 1.0
+    low, high = bh.newcombe_interval(14, 16, 11, 12)
+    assert low < 14 / 16 - 11 / 12 < high
+
+
+def test_welch_interval_agrees_with_scipy():
+    from scipy import stats
+
+    a = pd.Series([70.0, 75, 80, 72, 68, 79])
+    b = pd.Series([60.0, 66, 71, 64])
+    expected = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert bh.welch_interval(a, b) == pytest.approx((expected.low, expected.high))
+    assert bh.welch_interval(a, b.iloc[:1]) == (None, None)
+
+
+def test_pesco_difference_and_launch_date():
+    table = pd.DataFrame(
+        {
+            "size_class": ["small"] * 4 + ["large"] * 2,
+            "pesco": [True, True, True, False, True, True],
+        }
+    )
+    gap = bh.pesco_difference(table)
+    assert gap["difference"] == pytest.approx(-0.25)
+    assert gap["ci_low"] < -0.25 < gap["ci_high"]
+    assert bh.pesco_difference(table[table["size_class"] == "small"])["difference"] is None
+    assert bh.pesco_launch_date(PESCO) == "2017-12-11"
+
+
+def test_eurobarometer_share_among_those_with_an_opinion():
+    eb = pd.DataFrame(
+        {"geo": ["AA"], "respondents_weighted": [1000], "for_count": [600], "against_count": [200],
+         "for_share_published": [0.6]}
+    )  # fmt: skip
+    support = bh.eurobarometer_support(eb)
+    assert support.loc["AA", "support_pct"] == pytest.approx(60.0)
+    assert support.loc["AA", "support_pct_with_opinion"] == pytest.approx(75.0)
+
+
+# --- the WDI extract ----------------------------------------------------------------------------
+
+
+def _write_wdi(root, drop=None, empty=None):
+    from euclaims.extracts import wdi_update as wu
+
+    folder = root / wu.FOLDER
+    folder.mkdir(parents=True)
+    for code, (relative, _) in wu.INDICATORS.items():
+        rows = [
+            {"Country Name": iso3, "Country Code": iso3, "Year": year, "Value": 1.5}
+            for iso3 in [*ex.EU28_ISO3.values(), "RUS", "USA"]
+            for year in range(1990, wu.YEARS[1] + 1)
+            if (iso3, year) != drop
+        ]
+        frame = pd.DataFrame(rows)
+        if empty and code == "NE.EXP.GNFS.ZS":
+            frame.loc[
+                (frame["Country Code"] == empty[0]) & (frame["Year"] == empty[1]), "Value"
+            ] = None
+        frame.to_csv(root / relative, index=False)
+    return wu
+
+
+def test_wdi_extract_keeps_the_eu28_panel_and_names_gaps(tmp_path):
+    wu = _write_wdi(tmp_path / "ok")
+    table = wu.build_wdi_growth_trade(tmp_path / "ok")
+    assert len(table) == 28 * (wu.YEARS[1] - wu.YEARS[0] + 1)
+    assert set(table["country"]) == set(ex.EU28_ISO3)
+    wu.WDI_GROWTH_TRADE_SCHEMA.validate(table)
+    _write_wdi(tmp_path / "gap", drop=("MLT", 2001))
+    with pytest.raises(ValueError, match="MT 2001"):
+        wu.build_wdi_growth_trade(tmp_path / "gap")
+    _write_wdi(tmp_path / "empty", empty=("LUX", 2010))
+    with pytest.raises(ValueError, match="empty Value for LUX 2010"):
+        wu.build_wdi_growth_trade(tmp_path / "empty")
+
+
+def test_plot_differences_draws_one_panel_per_measure():
+    table = pd.DataFrame(
+        {"measure": ["a", "a", "b"], "case": ["x", "y", "x"], "difference": [0.1, -0.1, 2.0],
+         "ci_low": [0.0, -0.3, 1.0], "ci_high": [0.2, 0.1, 3.0]}
+    )  # fmt: skip
+    fig = bp.plot_differences(table, "title")
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    plt.close(fig)
+
+
+# --- evaluate: the contract ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return bh.load_inputs()
+
+
+@pytest.fixture(scope="module")
+def defaults():
+    from euclaims.params import load_params_file
+
+    return load_params_file()["small_states_behaviour"].defaults
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    from euclaims.claims import load_ledger
+
+    return load_ledger()
+
+
+CLAIMS = (
+    "small-states-more-vulnerable",
+    "small-states-prone-to-coalitions",
+    "small-states-support-defence-integration",
+)
+
+
+def test_evaluate_returns_every_ledger_metric_for_the_defaults(inputs, defaults, ledger):
+    metrics = bh.evaluate(inputs, **defaults)
+    for claim in ledger.values():
+        if claim.notebook == "small_states_behaviour" and claim.testable:
+            missing = [name for name in claim.metrics if name not in metrics]
+            assert not missing, (claim.id, missing)
+            assert claim.deciding_metric in metrics
+    from euclaims.results import plain_value
+
+    assert all(plain_value(name, value) == value for name, value in metrics.items())
+
+
+def test_evaluate_is_pure_and_deterministic(inputs, defaults):
+    first = bh.evaluate(inputs, **defaults)
+    first_copy = dict(first)
+    bh.vulnerability_step.cache_clear()
+    bh.coalition_step.cache_clear()
+    bh.defence_step.cache_clear()
+    second = bh.evaluate(bh.load_inputs(), **defaults)
+    assert first == second == first_copy
+    other = bh.evaluate(inputs, **{**defaults, "without_gb": True, "vote_period": "until_essay"})
+    assert other["large_state_lone_dissent_share"] != first["large_state_lone_dissent_share"]
+    assert bh.evaluate(inputs, **defaults) == first  # the other call left no trace
+
+
+def test_evaluate_follows_the_choices(inputs, defaults):
+    base = bh.evaluate(inputs, **defaults)
+    goods = bh.evaluate(inputs, **{**defaults, "openness_measure": "goods_cow"})
+    assert goods["openness_vs_log_population_slope"] != base["openness_vs_log_population_slope"]
+    assert (
+        goods["growth_volatility_vs_log_population_slope"]
+        == (base["growth_volatility_vs_log_population_slope"])
+    )
+    without_gb = bh.evaluate(inputs, **{**defaults, "without_gb": True})
+    assert without_gb["lone_dissent_share_difference"] == pytest.approx(
+        base["lone_dissent_share_difference_without_gb"]
+    )
+    no_dk = bh.evaluate(inputs, **{**defaults, "without_denmark": True})
+    assert (
+        no_dk["pesco_participation_share_small_states"]
+        > base["pesco_participation_share_small_states"]
+    )  # Denmark was a small state outside PESCO at launch
+    latest = bh.evaluate(inputs, **{**defaults, "pesco_date": "latest"})
+    assert latest["pesco_reference_date"] == latest["pesco_latest_date"]
+
+
+def test_evaluate_names_a_bad_parameter(inputs, defaults):
+    with pytest.raises(ValueError, match="parameter 'openness_measure'"):
+        bh.evaluate(inputs, **{**defaults, "openness_measure": "services"})
+    with pytest.raises(ValueError, match="parameter 'growth_period_end'"):
+        bh.evaluate(
+            inputs, **{**defaults, "volatility_series": "nominal_usd", "growth_period_end": 2024}
+        )
+    with pytest.raises(TypeError, match="bootstrap_draw"):
+        bh.evaluate(inputs, **{**defaults, "bootstrap_draw": 10})
+
+
+def test_evaluate_is_fast_enough_for_the_multiverse(inputs, defaults):
+    import time
+
+    bh.coalition_step.cache_clear()
+    started = time.perf_counter()
+    bh.evaluate(inputs, **{**defaults, "small_state_threshold_millions": 12.5})
+    assert time.perf_counter() - started < 1.0  # cold; the median over the multiverse is ~15 ms
+
+
+# --- every verdict of every rule is reachable ---------------------------------------------------
+
+
+def _verdict(ledger, claim_id, metrics, parameters):
+    from euclaims.claims import evaluate_claim
+
+    return evaluate_claim(ledger[claim_id], metrics, parameters)["verdict"]
+
+
+VULNERABLE = {
+    # plausible: the default result (slopes of about -29 points of GDP and -0.5 pp)
+    "supported": (-29.0, -13.4, -0.5, -0.13),
+    "partly_supported": (-7.3, 2.9, -0.5, -0.13),  # goods-only openness: interval includes 0
+    "not_supported": (-7.3, 2.9, 0.2, 0.6),  # volatility rises with size
+}
+
+
+@pytest.mark.parametrize("verdict", sorted(VULNERABLE))
+def test_every_verdict_of_the_vulnerability_rule(inputs, defaults, ledger, verdict):
+    openness, openness_high, volatility, volatility_high = VULNERABLE[verdict]
+    metrics = bh.evaluate(inputs, **defaults) | {
+        "openness_vs_log_population_slope": openness,
+        "openness_vs_log_population_slope_ci_high": openness_high,
+        "growth_volatility_vs_log_population_slope": volatility,
+        "growth_volatility_vs_log_population_slope_ci_high": volatility_high,
+    }
+    assert _verdict(ledger, CLAIMS[0], metrics, defaults) == verdict
+
+
+def test_vulnerability_partly_needs_both_slopes_negative(inputs, defaults, ledger):
+    metrics = bh.evaluate(inputs, **defaults) | {
+        "openness_vs_log_population_slope": -29.0,
+        "openness_vs_log_population_slope_ci_high": -13.0,
+        "growth_volatility_vs_log_population_slope": 0.1,
+        "growth_volatility_vs_log_population_slope_ci_high": 0.5,
+    }
+    assert _verdict(ledger, CLAIMS[0], metrics, defaults) == "not_supported"
+
+
+COALITIONS = {
+    "supported": (-0.14, -0.09, 0.69),  # plausible: the default result
+    "partly_supported": (-0.01, 0.04, 0.22),  # the UK left out: only company in dissent
+    "not_supported": (0.07, 0.18, -0.41),  # the EU27 after Brexit
+}
+
+
+@pytest.mark.parametrize("verdict", sorted(COALITIONS))
+def test_every_verdict_of_the_coalition_rule(inputs, defaults, ledger, verdict):
+    difference, high, co_low = COALITIONS[verdict]
+    metrics = bh.evaluate(inputs, **defaults) | {
+        "lone_dissent_share_difference": difference,
+        "lone_dissent_share_difference_ci_high": high,
+        "co_dissenters_difference_ci_low": co_low,
+    }
+    assert _verdict(ledger, CLAIMS[1], metrics, defaults) == verdict
+
+
+DEFENCE = {
+    # small share, EB small mean, PESCO difference CI, EB difference CI
+    "supported": (0.94, 78.0, (-0.1, 0.3), (1.5, 12.0)),  # small publics 7 points more supportive
+    "partly_supported": (0.875, 71.8, (-0.29, 0.24), (-7.6, 4.3)),  # the default result
+    "not_supported": (0.6, 71.8, (-0.6, -0.1), (-7.6, 4.3)),  # many small states stay out
+}
+
+
+@pytest.mark.parametrize("verdict", sorted(DEFENCE))
+def test_every_verdict_of_the_defence_support_rule(inputs, defaults, ledger, verdict):
+    share, support, (p_low, p_high), (e_low, e_high) = DEFENCE[verdict]
+    metrics = bh.evaluate(inputs, **defaults) | {
+        "pesco_participation_share_small_states": share,
+        "eurobarometer_2015_support_common_defence_small_states_mean_pct": support,
+        "pesco_participation_share_difference_ci_low": p_low,
+        "pesco_participation_share_difference_ci_high": p_high,
+        "eurobarometer_2015_support_difference_pct_ci_low": e_low,
+        "eurobarometer_2015_support_difference_pct_ci_high": e_high,
+    }
+    assert _verdict(ledger, CLAIMS[2], metrics, defaults) == verdict
+
+
+def test_defence_support_is_not_supported_when_small_states_are_significantly_less_supportive(
+    inputs, defaults, ledger
+):
+    metrics = bh.evaluate(inputs, **defaults) | {
+        "pesco_participation_share_difference_ci_low": 0.05,
+        "pesco_participation_share_difference_ci_high": 0.4,
+        "eurobarometer_2015_support_difference_pct_ci_low": -12.0,
+        "eurobarometer_2015_support_difference_pct_ci_high": -2.0,
+    }
+    assert _verdict(ledger, CLAIMS[2], metrics, defaults) == "partly_supported"
+
+
+def test_default_verdicts_and_multiverse_size(inputs, defaults, ledger):
+    from euclaims.multiverse import claim_specifications
+    from euclaims.params import load_params_file
+
+    spec = load_params_file()["small_states_behaviour"]
+    metrics = bh.evaluate(inputs, **defaults)
+    verdicts = {claim_id: _verdict(ledger, claim_id, metrics, defaults) for claim_id in CLAIMS}
+    assert verdicts == {
+        "small-states-more-vulnerable": "supported",
+        "small-states-prone-to-coalitions": "supported",
+        "small-states-support-defence-integration": "partly_supported",
+    }
+    sizes = [len(claim_specifications(spec, ledger[claim_id])) for claim_id in CLAIMS]
+    assert min(sizes) >= 12 and sum(sizes) / len(sizes) >= 24
+
+
+def test_committed_notebook_records_exactly_the_evaluated_metrics(inputs, defaults):
     import ast
     import json
 
     from euclaims.paths import NOTEBOOKS_DIR
 
     notebook = json.loads((NOTEBOOKS_DIR / "small_states_behaviour.ipynb").read_text())
+    start = "# NBVAL_CHECK_OUTPUT\n{name:"
     cell = next(
         c for c in notebook["cells"]
-        if c["cell_type"] == "code" and "".join(c["source"]).lstrip().startswith(
-            "# NBVAL_CHECK_OUTPUT\nmetrics = {")
+        if c["cell_type"] == "code" and "".join(c["source"]).startswith(start)
     )  # fmt: skip
-    metrics = ast.literal_eval("".join(cell["outputs"][0]["data"]["text/plain"]))
-    for name in ("small_state_lone_dissent_share", "large_state_lone_dissent_share"):
-        assert 0 <= metrics[name] <= 1
-    assert 0 < metrics["eurobarometer_2015_support_common_defence_eu28_pct"] < 100
-    assert (
-        metrics["openness_vs_log_population_slope_ci_low"]
-        < metrics["openness_vs_log_population_slope"]
-        < metrics["openness_vs_log_population_slope_ci_high"]
-    )
+    shown = ast.literal_eval("".join(cell["outputs"][0]["data"]["text/plain"]))
+    metrics = bh.evaluate(inputs, **defaults)
+    assert set(shown) == set(metrics)
+    for name, value in metrics.items():
+        expected = round(value, 4) if isinstance(value, float) else value
+        assert shown[name] == expected, name

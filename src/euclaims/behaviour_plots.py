@@ -17,33 +17,35 @@ def _with_class(table: pd.DataFrame, threshold_millions: float) -> pd.DataFrame:
     return data
 
 
-def _draw_band(ax: plt.Axes, band: pd.DataFrame) -> None:
+def _draw_band(ax: plt.Axes, band: pd.DataFrame, x: str = "log_population") -> None:
     """OLS line (grey) and its 95% HC3 confidence band."""
-    ax.fill_between(band["log_population"], band["low"], band["high"], color="grey", alpha=0.2,
-                    linewidth=0)  # fmt: skip
-    ax.plot(band["log_population"], band["fit"], color="grey", linewidth=1)
+    ax.fill_between(band[x], band["low"], band["high"], color="grey", alpha=0.2, linewidth=0)
+    ax.plot(band[x], band["fit"], color="grey", linewidth=1)
 
 
 def plot_exposure_panels(
-    panels: list[tuple[pd.DataFrame, str, str, dict]], threshold_millions: float
+    panels: list[tuple[pd.DataFrame, str, str, dict]],
+    threshold_millions: float,
+    x: str = "log_population",
+    x_label: str = "ln(population)",
 ) -> plt.Figure:
-    """One scatter per indicator against ln(population), OLS line and its 95% HC3 band.
+    """One scatter per indicator against the size column `x`, OLS line and its 95% HC3 band.
 
     `panels` holds (table, column, y label, fit) with the fit from `behaviour.ols_fit`.
     """
     fig, axes = plt.subplots(1, len(panels), figsize=(A4_WIDTH_INCHES * 1.5, 4.2))
     for ax, (table, column, label, fit) in zip(np.atleast_1d(axes), panels, strict=True):
         data = _with_class(table, threshold_millions)
-        _draw_band(ax, fit_band(data, column))
+        _draw_band(ax, fit_band(data, column, x), x)
         sns.scatterplot(
-            data=data, x="log_population", y=column, hue="size_class", hue_order=["small", "large"],
+            data=data, x=x, y=column, hue="size_class", hue_order=["small", "large"],
             palette=SIZE_COLOURS, ax=ax, legend=ax is np.atleast_1d(axes)[0],
         )  # fmt: skip
         for row in data.itertuples(index=False):
-            ax.annotate(row.country, (row.log_population, getattr(row, column)), fontsize=6,
+            ax.annotate(row.country, (getattr(row, x), getattr(row, column)), fontsize=6,
                         xytext=(2, 2), textcoords="offset points")  # fmt: skip
         ax.set(
-            xlabel="ln(population)",
+            xlabel=x_label,
             ylabel=label,
             title=f"slope {fit['slope']:.2f} [{fit['ci_low']:.2f}, {fit['ci_high']:.2f}]",
         )
@@ -54,7 +56,7 @@ def plot_exposure_panels(
     return fig
 
 
-def plot_lone_dissent(per_state: pd.DataFrame) -> plt.Figure:
+def plot_lone_dissent(per_state: pd.DataFrame, period: str) -> plt.Figure:
     """Stacked bars per state and size class: lone dissents and dissents together with others."""
     data = per_state.assign(
         label=lambda t: t["country"] + np.where(t.duplicated("country", keep=False),
@@ -67,7 +69,7 @@ def plot_lone_dissent(per_state: pd.DataFrame) -> plt.Figure:
     ax.barh(data["label"], data["lone_dissents"], left=data["joint"], color=colours,
             label="alone")  # fmt: skip
     ax.invert_yaxis()
-    ax.set(xlabel="Dissents in public Council votes 2010-2023 (count)", ylabel="Member state")
+    ax.set(xlabel=f"Dissents in public Council votes {period} (count)", ylabel="Member state")
     handles = [
         plt.Rectangle((0, 0), 1, 1, color=SIZE_COLOURS["small"]),
         plt.Rectangle((0, 0), 1, 1, color=SIZE_COLOURS["large"]),
@@ -91,8 +93,10 @@ def plot_co_dissent(matrix: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_support(table: pd.DataFrame, fit: dict, threshold_millions: float) -> plt.Figure:
-    """Support for a common defence policy (2015) against ln(population), PESCO marked."""
+def plot_support(
+    table: pd.DataFrame, fit: dict, threshold_millions: float, population_year: int
+) -> plt.Figure:
+    """Support for a common defence policy against ln(population), PESCO at launch marked."""
     data = table.reset_index().rename(columns={"index": "country"})
     data["PESCO at launch"] = np.where(data["pesco"], "joined", "stayed out")
     fig, ax = plt.subplots(figsize=(A4_WIDTH_INCHES, 4.2))
@@ -108,7 +112,7 @@ def plot_support(table: pd.DataFrame, fit: dict, threshold_millions: float) -> p
                     xytext=(3, 2), textcoords="offset points")  # fmt: skip
     ax.axhline(50, color="black", linestyle=":", linewidth=0.8)
     ax.set(
-        xlabel="ln(population on 1 January 2015)",
+        xlabel=f"ln(population on 1 January {population_year})",
         ylabel="For a common defence and security policy (%)",
         title=f"slope {fit['slope']:.2f} [{fit['ci_low']:.2f}, {fit['ci_high']:.2f}] "
         f"(threshold {threshold_millions:g} million)",
@@ -116,4 +120,28 @@ def plot_support(table: pd.DataFrame, fit: dict, threshold_millions: float) -> p
     handles, labels = ax.get_legend_handles_labels()
     labels = ["size class" if label == "size_class" else label for label in labels]
     ax.legend(handles, labels, fontsize=7)
+    return fig
+
+
+def plot_differences(table: pd.DataFrame, title: str) -> plt.Figure:
+    """One panel per measure: each case's small-minus-large difference with its 95% interval,
+    zero dashed (an interval that crosses it decides nothing)."""
+    measures = list(dict.fromkeys(table["measure"]))
+    fig, axes = plt.subplots(1, len(measures), figsize=(A4_WIDTH_INCHES, 2.4), squeeze=False)
+    colours = sns.color_palette("colorblind")
+    for ax, measure in zip(axes[0], measures, strict=True):
+        rows = table[table["measure"] == measure].reset_index(drop=True)
+        positions = np.arange(len(rows))
+        ax.errorbar(
+            rows["difference"], positions,
+            xerr=[rows["difference"] - rows["ci_low"], rows["ci_high"] - rows["difference"]],
+            fmt="o", color=colours[0], ecolor=colours[0], capsize=3,
+        )  # fmt: skip
+        ax.axvline(0, color="black", linestyle="--", linewidth=0.8)
+        ax.set_yticks(positions, rows["case"])
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.invert_yaxis()
+        ax.set(xlabel="small minus large", title=measure)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
     return fig

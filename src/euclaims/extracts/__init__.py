@@ -7,7 +7,7 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import behaviour, defence, hindsight, institutions, sanctions, unga_issues
+from . import behaviour, defence, hindsight, institutions, sanctions, unga_issues, wdi_update
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
@@ -17,6 +17,7 @@ ALL_EXTRACTS: tuple[Extract, ...] = (
     *defence.EXTRACTS,
     *behaviour.EXTRACTS,
     *hindsight.EXTRACTS,
+    *wdi_update.EXTRACTS,
 )
 
 
