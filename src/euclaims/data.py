@@ -16,6 +16,7 @@ from .extracts.base import Extract, to_csv_bytes
 from .fileio import atomic_write_bytes, canonical_json, sha256_file
 from .manifest import RESTORE_HINT, read_manifest, verify_file
 from .paths import CURATED_DIR, MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
+from .tableschema import licences, table_schema
 
 #: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
 INPUTS_READ: dict[str, str] = {}
@@ -160,7 +161,8 @@ def resource_descriptor(
         "bytes": len(payload),
         "hash": "sha256:" + hashlib.sha256(payload).hexdigest(),
         "sources": [{"title": extract.source}],
-        "licenses": [{"title": extract.licence}],
+        "licenses": licences(extract.licence),
+        "schema": table_schema(extract.schema),
         "caveats": extract.caveats,
         "upstream": [
             {"path": relative, "sha256": digest} for relative, digest in upstream_sums.items()
