@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -291,3 +292,81 @@ def test_dead_or_hung_kernel_names_notebook_and_cell(built, source, timeout, mes
 
 def test_errors_are_euclaims_errors():
     assert issubclass(ParameterError, EuclaimsError) and issubclass(LedgerError, EuclaimsError)
+
+
+# --- the manifest and the CSV files ---------------------------------------------------------
+
+
+def edit_manifest(root: Path, change) -> None:
+    path = root / "data/raw/datapackage.json"
+    path.write_text(json.dumps(change(json.loads(path.read_text()))))
+
+
+def _drop_first_hash(package):
+    package["resources"][0].pop("hash")
+    return package
+
+
+def _extra_resource(package):
+    package["resources"].append({**package["resources"][0], "path": "ghost.csv"})
+    return package
+
+
+def _outside(package):
+    package["resources"][0]["path"] = "../../etc/passwd"
+    return package
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_drop_first_hash, r"resource #1 \('.*'\) has no 'hash'"),
+        (lambda package: package["resources"], "expected a data package"),
+        (_extra_resource, "ghost.csv: file is missing"),
+        (_outside, "'../../etc/passwd' is not a file name inside data/raw"),
+    ],
+    ids=["no hash", "list", "missing extra file", "outside data/raw"],
+)
+def test_malformed_manifest_stops_the_build_by_name(project_copy, change, message):
+    edit_manifest(project_copy, change)
+    result = run_cli(project_copy, "build", "--no-pdf")
+    assert result.returncode == 1
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((project_copy / "data/processed").glob(f"{STEM}/results.json"))
+
+
+def test_input_outside_data_raw_is_refused_before_anything_is_read(project_copy):
+    params = project_copy / "params.yaml"
+    params.write_text(params.read_text().replace("eu_membership.csv", "/etc/passwd", 1))
+    result = run_cli(project_copy, "build", "--no-pdf")
+    assert result.returncode == 1
+    assert "'/etc/passwd' is not a file name inside data/raw" in result.stderr
+    assert "root:" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_symlinked_raw_file_is_refused(project_copy, tmp_path):
+    target = project_copy / "data/raw/eu_membership.csv"
+    moved = tmp_path / "elsewhere.csv"
+    target.rename(moved)
+    target.symlink_to(moved)
+    result = run_cli(project_copy, "build", "--no-pdf")
+    assert result.returncode == 1
+    assert "eu_membership.csv: is a symbolic link" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("a,b\n1,2,3\n4,5\n", "line 2 has 3 fields, the header 2"),
+        ('a,b\n1,"two\nlines"\n', "line 3: a quoted field spans several lines"),
+    ],
+    ids=["extra field", "embedded newline"],
+)
+def test_malformed_csv_names_its_line(payload, message):
+    from euclaims.data import parse_and_validate
+    from euclaims.errors import DataError
+    from euclaims.extracts import ALL_EXTRACTS
+
+    with pytest.raises(DataError, match=message):
+        parse_and_validate(ALL_EXTRACTS[0], payload.encode(), "data/raw/x.csv")

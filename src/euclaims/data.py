@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from pathlib import Path
@@ -40,15 +41,37 @@ def parse_and_validate(extract: Extract, payload: bytes, where: str) -> pd.DataF
     except UnicodeDecodeError as exc:
         line = payload[: exc.start].count(b"\n") + 1
         raise DataError(f"{where}: line {line} is not valid UTF-8 (byte {exc.start})") from exc
+    check_csv_shape(text, where)
     try:
         # Only empty cells are missing: strings such as "NA" (a party's short name) stay text.
-        frame = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(
+            io.StringIO(text), keep_default_na=False, na_values=[""], index_col=False
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{where}: not a readable CSV table ({exc})") from exc
     try:
         return extract.schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         raise DataError(f"{where}: schema violation\n{describe_schema_errors(exc)}") from exc
+
+
+def check_csv_shape(text: str, where: str) -> None:
+    """Every record has as many fields as the header, and no field spans lines (so a row number
+    is a CSV line number in every message)."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for row in rows:
+        line = rows.line_num
+        if any("\n" in field or "\r" in field for field in row):
+            raise DataError(
+                f"{where}: line {line}: a quoted field spans several lines; extracts keep each "
+                f"record on one line. {RESTORE_HINT}"
+            )
+        if row and len(row) != len(header):
+            raise DataError(
+                f"{where}: line {line} has {len(row)} fields, the header {len(header)}. "
+                f"{RESTORE_HINT}"
+            )
 
 
 def describe_schema_errors(exc: pandera.errors.SchemaErrors, limit: int = 10) -> str:

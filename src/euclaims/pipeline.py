@@ -289,6 +289,11 @@ def build_lock(timeout: float | None = None) -> Iterator[None]:
 
 def plan(specs: dict[str, NotebookSpec]) -> list[tuple[NotebookSpec, Run]]:
     """The default run of every notebook, validated before any kernel starts."""
+    from .manifest import read_manifest
+
+    for name in read_manifest(MANIFEST_FILE):
+        if not (RAW_DIR / name).is_file() or (RAW_DIR / name).is_symlink():
+            verify_file(RAW_DIR, name)  # names the missing (or linked) file
     runs = []
     for spec in specs.values():
         check_notebook_matches(spec)
