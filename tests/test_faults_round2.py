@@ -370,3 +370,39 @@ def test_malformed_csv_names_its_line(payload, message):
 
     with pytest.raises(DataError, match=message):
         parse_and_validate(ALL_EXTRACTS[0], payload.encode(), "data/raw/x.csv")
+
+
+# --- the PDF --------------------------------------------------------------------------------
+
+
+def test_stale_pdf_does_not_survive_a_failed_print(tmp_path, monkeypatch):
+    from euclaims import report
+
+    html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    html.write_text("<p>new</p>")
+    pdf.write_bytes(b"%PDF old")
+    report.pdf_stamp(pdf).write_text("old-digest\n")
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nsleep 5\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(report, "chromium_binary", lambda: str(fake))
+    monkeypatch.setattr(report, "PDF_TIMEOUT", 1)
+    with pytest.raises(
+        EuclaimsError, match=r"report.pdf: printing the report to PDF failed \(timed"
+    ):
+        report.write_pdf(html, pdf)
+    assert not pdf.exists() and not report.pdf_stamp(pdf).exists()
+    assert not list(tmp_path.glob(".report.pdf.tmp"))
+
+
+def test_pdf_freshness_follows_the_html(tmp_path):
+    import hashlib
+
+    from euclaims import report
+
+    pdf = tmp_path / "report.pdf"
+    assert not report.pdf_is_fresh(pdf, "<p>x</p>")
+    pdf.write_bytes(b"%PDF")
+    report.pdf_stamp(pdf).write_text(hashlib.sha256(b"<p>x</p>").hexdigest() + "\n")
+    assert report.pdf_is_fresh(pdf, "<p>x</p>")
+    assert not report.pdf_is_fresh(pdf, "<p>y</p>")

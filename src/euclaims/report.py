@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib.metadata
 import json
 import platform
@@ -222,9 +223,38 @@ def write_pdf(html_path: Path, pdf_path: Path) -> bool:
         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
         f"--print-to-pdf={tmp}", html_path.resolve().as_uri(),
     ]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=PDF_TIMEOUT)
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise EuclaimsError("Chromium wrote no PDF")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, EuclaimsError) as exc:
+        tmp.unlink(missing_ok=True)
+        pdf_path.unlink(missing_ok=True)
+        pdf_stamp(pdf_path).unlink(missing_ok=True)
+        reason = f"timed out after {PDF_TIMEOUT} s" if isinstance(
+            exc, subprocess.TimeoutExpired) else str(exc)  # fmt: skip
+        raise EuclaimsError(
+            f"{pdf_path}: printing the report to PDF failed ({reason}); {html_path} is up to "
+            "date and the stale PDF was removed. Run `make report` again, or build without the "
+            "PDF (`python -m euclaims build --no-pdf`)"
+        ) from None
     tmp.replace(pdf_path)
     return True
+
+
+#: Seconds Chromium may take to print the report.
+PDF_TIMEOUT = 180
+
+
+def pdf_stamp(pdf_path: Path) -> Path:
+    """Beside the PDF: the sha256 of the HTML it was printed from (its freshness)."""
+    return pdf_path.with_name(f".{pdf_path.name}.source-sha256")
+
+
+def pdf_is_fresh(pdf_path: Path, html: str) -> bool:
+    stamp = pdf_stamp(pdf_path)
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    return pdf_path.exists() and stamp.exists() and stamp.read_text().strip() == digest
 
 
 def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
@@ -236,7 +266,10 @@ def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
     if changed:
         atomic_write_text(html_path, html)
         print(f"wrote {html_path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
-    if pdf and (changed or not pdf_path.exists()):
+    if pdf and not pdf_is_fresh(pdf_path, html):
+        pdf_stamp(pdf_path).unlink(missing_ok=True)
         if write_pdf(html_path, pdf_path):
+            digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+            atomic_write_text(pdf_stamp(pdf_path), digest + "\n")
             print(f"wrote {pdf_path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
     return html_path
