@@ -579,3 +579,72 @@ def test_notebook_code_cells_hold_no_year_or_date_literals():
                 assert not 1900 <= node.value <= 2099, source
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 assert not (node.value[:4].isdigit() and node.value[:2] in ("19", "20")), source
+
+
+# --- the new extracts on hand-made upstream files ------------------------------------------------
+
+
+def write_comext(root, rows):
+    from euclaims.extracts import eurostat_exports_monthly as comext
+
+    path = root / comext.COMEXT_FILE
+    path.parent.mkdir(parents=True)
+    header = "REPORTER,PARTNER,PRODUCT,FLOW,STAT_PROCEDURE,PERIOD,VALUE_IN_EUR,source_file\n"
+    lines = [
+        f'"{r}",Russian Federation (Russia),Total,EXPORT,Total,{p},{v},f.csv' for r, p, v in rows
+    ]
+    path.write_text(header + "\n".join(lines) + "\n")
+    return comext
+
+
+def test_comext_extract_reads_a_missing_row_as_nil_only_when_the_aggregate_agrees(tmp_path):
+    eu27 = "European Union - 27 countries (AT, BE)"
+    rows = [
+        ("Austria", "Jan. 2024", 5),
+        ("Belgium (incl. Luxembourg 'LU' -> 1998)", "Jan. 2024", 7),
+        (eu27, "Jan. 2024", 12),
+        ("Austria", "Feb. 2024", 4),
+        (eu27, "Feb. 2024", 4),
+    ]
+    comext = write_comext(tmp_path, rows)
+    table = comext.build_exports_monthly(tmp_path).set_index(["country", "month"])
+    assert table.loc[("BE", "2024-02"), "exports_eur"] == 0
+    assert not table.loc[("BE", "2024-02"), "row_in_source"]
+    assert table.loc[("BE", "2024-01"), "exports_eur"] == 7
+
+
+def test_comext_extract_refuses_when_the_aggregate_differs(tmp_path):
+    from euclaims.errors import DataError
+
+    rows = [("Austria", "Jan. 2024", 5), ("European Union - 27 countries (AT)", "Jan. 2024", 6)]
+    comext = write_comext(tmp_path, rows)
+    with pytest.raises(DataError, match="2024-01"):
+        comext.build_exports_monthly(tmp_path)
+
+
+def test_levada_dating_classes():
+    from euclaims.extracts.levada import dating_of
+
+    assert dating_of("2013-07", "") == "stated"
+    assert dating_of("2010 (stated as 'three years ago' in a July 2013 release)", "") == "relative"
+    assert dating_of("2021-01", "year inferred: same article") == "inferred"
+    assert dating_of("May (year not stated; probably 2019)", "") == "undated"
+
+
+def test_unga_extract_keeps_empty_votes_as_not_retrieved(tmp_path):
+    from euclaims.errors import DataError
+    from euclaims.extracts import unga_ukraine_2022 as unga
+
+    path = tmp_path / unga.VOTES_FILE
+    path.parent.mkdir(parents=True)
+    header = "resolution,date,iso3,country,vote,source,note\n"
+    path.write_text(
+        header + "A/RES/ES-11/3,2022-04-07,POL,Poland,,not_retrieved,x\n"
+        "A/RES/ES-11/3,2022-04-07,RUS,Russia,N,page,\n"
+    )
+    table = unga.build_unga_ukraine(tmp_path).set_index("country")
+    assert pd.isna(table.loc["PL", "vote"]) and not table.loc["PL", "retrieved"]
+    assert table.loc["RU", "vote"] == "N"
+    path.write_text(header + "A/RES/ES-11/3,2022-04-07,POL,Poland,maybe,page,\n")
+    with pytest.raises(DataError, match="vote"):
+        unga.build_unga_ukraine(tmp_path)
