@@ -22,6 +22,7 @@ ANALYSES = {
     "small_states_institutions": "euclaims.institutions",
     "small_states_behaviour": "euclaims.behaviour",
     "hindsight": "euclaims.hindsight",
+    "after_2022": "euclaims.after_2022",
 }
 
 

@@ -7,7 +7,22 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import behaviour, defence, hindsight, institutions, sanctions, unga_issues, wdi_update
+from . import (
+    behaviour,
+    defence,
+    defence_instruments,
+    eda_2018_2023,
+    eurostat_exports_monthly,
+    hindsight,
+    institutions,
+    levada,
+    nato_spending,
+    sanctions,
+    sanctions_packages,
+    unga_issues,
+    unga_ukraine_2022,
+    wdi_update,
+)
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
@@ -18,6 +33,14 @@ ALL_EXTRACTS: tuple[Extract, ...] = (
     *behaviour.EXTRACTS,
     *hindsight.EXTRACTS,
     *wdi_update.EXTRACTS,
+    # after_2022 notebook
+    *eurostat_exports_monthly.EXTRACTS,
+    *sanctions_packages.EXTRACTS,
+    *unga_ukraine_2022.EXTRACTS,
+    *nato_spending.EXTRACTS,
+    *eda_2018_2023.EXTRACTS,
+    *defence_instruments.EXTRACTS,
+    *levada.EXTRACTS,
 )
 
 
