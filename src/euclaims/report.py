@@ -19,7 +19,8 @@ from markupsafe import Markup, escape
 
 from .claims import VERDICT_LABELS, Claim, load_ledger, metric_value
 from .errors import EuclaimsError
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, canonical_json
+from .jsonld import claims_document, script_safe
 from .manifest import read_manifest
 from .params import NotebookSpec
 from .paths import PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
@@ -150,8 +151,21 @@ def _curve(entry: dict | None) -> dict | None:
     return {**entry, "uri": figure_data_uri(PROCESSED_DIR / entry["file"])}
 
 
+def essay_metadata() -> dict[str, Any]:
+    """The `essay:` block of claims.yaml (title, url, published, publisher)."""
+    from .paths import CLAIMS_FILE
+    from .yamlload import load_yaml
+
+    return dict(load_yaml(CLAIMS_FILE.read_text(encoding="utf-8")).get("essay") or {})
+
+
 def render_report(specs: dict[str, NotebookSpec]) -> str:
     """The report's HTML, from results.json files, figures, the ledger and the manifest."""
+    return _render(specs)[0]
+
+
+def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
+    """The report's HTML and its JSON-LD document of claim reviews."""
     ledger = load_ledger()
     records = {stem: read_record(PROCESSED_DIR / stem) for stem in specs}
     figures = {}
@@ -179,7 +193,9 @@ def render_report(specs: dict[str, NotebookSpec]) -> str:
     )
     environment.filters["breakable"] = breakable
     commits = sorted({record["git_commit"] for record in records.values()})
-    return environment.get_template("report.html.j2").render(
+    document = claims_document(rows, essay_metadata())
+    html = environment.get_template("report.html.j2").render(
+        jsonld=Markup(script_safe(document)),
         rows=rows,
         families=[f for f in families if f["rows"]],
         specs=specs,
@@ -190,6 +206,7 @@ def render_report(specs: dict[str, NotebookSpec]) -> str:
         commits=commits,
         counts=_verdict_counts(rows),
     )
+    return html, document
 
 
 def _verdict_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -259,7 +276,8 @@ def pdf_is_fresh(pdf_path: Path, html: str) -> bool:
 
 def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
     """Write reports/report.html if its content changed (and the PDF beside it)."""
-    html = render_report(specs)
+    html, document = _render(specs)
+    atomic_write_text(REPORTS_DIR / "claims.jsonld", canonical_json(document))
     html_path = REPORTS_DIR / "report.html"
     pdf_path = REPORTS_DIR / "report.pdf"
     changed = not html_path.exists() or html_path.read_text(encoding="utf-8") != html
