@@ -66,21 +66,42 @@ def environment_versions() -> dict[str, str]:
     return versions
 
 
-def format_metric(value: Any) -> str:
-    """Human-readable metric value with its unit."""
+def format_metric(value: Any, name: str = "") -> str:
+    """Human-readable metric value with its unit: years without separators, yes/no for
+    booleans, verdict keys as labels, one number format (3 significant digits, no exponent
+    above 1e-4)."""
     unit = value.get("unit", "") if isinstance(value, dict) else ""
     value = metric_value(value)
     if value is None:
         return "missing (no sourced value)"
     if isinstance(value, bool):
         text = "yes" if value else "no"
-    elif isinstance(value, float):
-        text = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    elif isinstance(value, int) and (name.endswith("year") or "_year_" in name):
+        text = str(value)
     elif isinstance(value, int):
         text = f"{value:,}"
+    elif isinstance(value, float):
+        text = _number(value)
+    elif isinstance(value, str) and value in VERDICT_LABELS:
+        text = VERDICT_LABELS[value]
     else:
         text = str(value)
     return f"{text} {unit}".strip()
+
+
+def _number(value: float) -> str:
+    if value == 0 or abs(value) >= 1e-4:
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:.2e}".replace("e-0", " × 10^-").replace("e-", " × 10^-")
+
+
+def metric_label(name: str) -> str:
+    """A readable label for a metric id (the ledger's metric_display label when given)."""
+    text = name.replace("_", " ")
+    for short, long in (("pct", "%"), ("eu28", "EU28"), ("eu27", "EU27"), ("unga", "UNGA"),
+                        ("gdp", "GDP"), ("cv", "CV"), ("pesco", "PESCO")):  # fmt: skip
+        text = re.sub(rf"\b{short}\b", long, text)
+    return text[:1].upper() + text[1:]
 
 
 def breakable(text: str) -> Markup:
@@ -89,8 +110,8 @@ def breakable(text: str) -> Markup:
     return Markup(re.sub(r"([_-])", r"\1<wbr>", escaped))
 
 
-def figure_cells(executed: Path) -> dict[str, int]:
-    """Execution count of the code cell that saved each figure (matched by its quoted name)."""
+def figure_cells(executed: Path) -> dict[str, dict[str, Any]]:
+    """The code cell that saved each figure (matched by its quoted name): {count, id}."""
     if not executed.exists():
         return {}
     notebook = json.loads(executed.read_text(encoding="utf-8"))
@@ -99,8 +120,44 @@ def figure_cells(executed: Path) -> dict[str, int]:
         source = "".join(cell.get("source", ""))
         if cell.get("cell_type") == "code" and "save_figure(" in source:
             for name in re.findall(r"""["']([A-Za-z0-9_]+)["']""", source):
-                cells.setdefault(name, cell.get("execution_count"))
+                cells.setdefault(name, {"count": cell.get("execution_count"), "id": cell.get("id")})
     return cells
+
+
+def metrics_cell(executed: Path) -> dict[str, Any] | None:
+    """The code cell that computed the notebook's metrics (the call of evaluate, else the
+    call of record_results): {count, id}."""
+    if not executed.exists():
+        return None
+    cells = [c for c in json.loads(executed.read_text(encoding="utf-8")).get("cells", [])
+             if c.get("cell_type") == "code"]  # fmt: skip
+    for marker in (".evaluate(", "record_results("):
+        for cell in cells:
+            if marker in "".join(cell.get("source", "")):
+                return {"count": cell.get("execution_count"), "id": cell.get("id")}
+    return None
+
+
+#: Scripts the nbconvert lab template loads from CDNs: left out, the report works offline.
+_REMOTE_SCRIPT = re.compile(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>')
+
+
+def write_notebook_pages(stems: list[str]) -> None:
+    """reports/notebooks/<stem>.html: each executed notebook, an anchor per cell (its id)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    for stem in stems:
+        executed = PROCESSED_DIR / stem / "executed.ipynb"
+        target = REPORTS_DIR / "notebooks" / f"{stem}.html"
+        stamp = target.with_name(f".{stem}.source-sha256")
+        digest = hashlib.sha256(executed.read_bytes()).hexdigest()
+        if target.exists() and stamp.exists() and stamp.read_text().strip() == digest:
+            continue
+        notebook = nbformat.read(executed, as_version=4)
+        body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+        atomic_write_text(target, _REMOTE_SCRIPT.sub("", body))
+        atomic_write_text(stamp, digest + "\n")
 
 
 def figure_data_uri(path: Path) -> str:
@@ -135,7 +192,8 @@ def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[
                 robustness=verdict.get("robustness"),
                 curve=_curve(verdict.get("specification_curve")),
                 key_numbers=[
-                    (name, format_metric(record["metrics"][name])) for name in claim.metrics
+                    (metric_label(name), format_metric(record["metrics"][name], name), name)
+                    for name in claim.metrics
                 ],
             )
         row["label"] = VERDICT_LABELS[row["verdict"]]
@@ -176,11 +234,22 @@ def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
                 **entry,
                 "name": name,
                 "cell": cells.get(name),
+                "number": None,
                 "uri": figure_data_uri(PROCESSED_DIR / stem / entry["file"]),
             }
             for name, entry in sorted(record.get("figures", {}).items())
         ]
     rows = claim_rows(ledger, records)
+    metric_cells = {stem: metrics_cell(PROCESSED_DIR / stem / "executed.ipynb") for stem in records}
+    home = figure_families(ledger, list(records))
+    number = 0
+    for family in FAMILY_TITLES:
+        for stem in records:
+            if home.get(stem) != family:
+                continue
+            for figure in figures[stem]:
+                number += 1
+                figure["number"] = number
     families = [
         {"id": family, "title": title, "rows": [r for r in rows if r["claim"].family == family]}
         for family, title in FAMILY_TITLES.items()
@@ -196,6 +265,8 @@ def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
     document = claims_document(rows, essay_metadata())
     html = environment.get_template("report.html.j2").render(
         jsonld=Markup(script_safe(document)),
+        metric_cells=metric_cells,
+        figure_home=home,
         rows=rows,
         families=[f for f in families if f["rows"]],
         specs=specs,
@@ -207,6 +278,16 @@ def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
         counts=_verdict_counts(rows),
     )
     return html, document
+
+
+def figure_families(ledger: dict[str, Claim], stems: list[str]) -> dict[str, str]:
+    """The one family whose section shows a notebook's figures: where most of its claims are."""
+    home = {}
+    for stem in stems:
+        families = [c.family for c in ledger.values() if c.testable and c.notebook == stem]
+        if families:
+            home[stem] = max(dict.fromkeys(families), key=families.count)
+    return home
 
 
 def _verdict_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -276,6 +357,7 @@ def pdf_is_fresh(pdf_path: Path, html: str) -> bool:
 
 def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
     """Write reports/report.html if its content changed (and the PDF beside it)."""
+    write_notebook_pages(list(specs))
     html, document = _render(specs)
     atomic_write_text(REPORTS_DIR / "claims.jsonld", canonical_json(document))
     html_path = REPORTS_DIR / "report.html"
