@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -307,6 +308,7 @@ def test_evaluate_returns_every_ledger_metric_for_the_defaults(inputs, defaults,
     assert metrics["defence_initiatives_in_year_before_essay"] == 7
     assert metrics["defence_initiatives_in_decade_before_that"] == 9
     assert metrics["collaborative_procurement_years_meeting_benchmark"] == 0
+    assert all(type(value) is not np.float64 for value in metrics.values())  # plain floats
 
 
 def test_evaluate_is_pure_and_parameters_matter(inputs, defaults):

@@ -292,8 +292,8 @@ def collaborative_change(
         "before_mean": float(before.mean()),
         "after_mean": float(after.mean()),
         "change": difference,
-        "low": difference - half,
-        "high": difference + half,
+        "low": float(difference - half),
+        "high": float(difference + half),
     }
 
 
