@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from euclaims import defence
+from euclaims.claims import evaluate_claim, load_ledger
 from euclaims.extracts.defence import merge_initiatives, parse_eda_sheet
+from euclaims.multiverse import claim_specifications, notebook_specifications
+from euclaims.params import load_params_file
 
 
 def initiatives(rows):
@@ -20,7 +25,7 @@ TABLE = initiatives(
         ("2012-05", "month in decade", "legal act", True),
         ("2016-11-30", "last day of decade", "fund", True),
         ("2016-12-01", "first day of window", "body", True),
-        ("2017-06-01", "step, not counted", "legal act", False),
+        ("2017-06-01", "step flagged not counted (flags are ignored)", "legal act", False),
         ("2017-11-30", "essay day (in window)", "strategy", True),
         ("2017-12-01", "after essay", "legal act", True),
         ("2016", "year crossing the window start", "fund", True),
@@ -45,27 +50,28 @@ def test_windows_are_half_open_and_partial_dates_crossing_are_ambiguous():
 
 def test_window_comparison_counts_and_pace():
     result = defence.window_comparison(TABLE, "2017-11-30", 12, "all", "equal")
-    assert result["in_window"] == 2  # the uncounted step is excluded
+    assert result["in_window"] == 3  # the flagged step counts: inclusion is by kind
     assert result["in_decade"] == 3
     assert result["ambiguous"] == 1
-    assert result["window_annual_pace"] == 2
+    assert result["window_annual_pace"] == 3
     assert result["decade_annual_pace"] == pytest.approx(0.3)
+    assert result["count_ratio"] == 1
     assert isinstance(result["in_window"], int)
 
 
 def test_window_length_changes_the_windows():
     result = defence.window_comparison(TABLE, "2017-11-30", 6, "all", "equal")
-    # window = (2017-05-30, 2017-11-30]: only the essay-day strategy; 2016-12-01 moves to the decade
-    assert result["in_window"] == 1
+    # window = (2017-05-30, 2017-11-30]: the step and the essay-day strategy; 2016-12-01 moves
+    assert result["in_window"] == 2
     assert result["in_decade"] == 4
-    assert result["window_annual_pace"] == 2
+    assert result["window_annual_pace"] == 4
 
 
 def test_kinds_and_weighting():
     weights = defence.initiative_weights(TABLE, "excluding_strategies", "equal")
-    assert list(weights) == [1, 0, 1, 1, 1, 0, 0, 1, 1]
+    assert list(weights) == [1, 0, 1, 1, 1, 1, 0, 1, 1]
     legal = defence.initiative_weights(TABLE, "all", "legal_acts_and_funds_only")
-    assert list(legal) == [1, 0, 1, 1, 0, 0, 0, 1, 1]
+    assert list(legal) == [1, 0, 1, 1, 0, 1, 0, 1, 1]
 
 
 def test_bad_parameters_are_named():
@@ -85,7 +91,7 @@ def test_counts_per_year_zero_fills_and_totals():
     assert list(per_year.index) == [2015, 2016, 2017, 2018]
     assert per_year.loc[2015, "total"] == 0
     assert per_year.loc[2016, "total"] == 3  # 2016-11-30, 2016-12-01, "2016"
-    assert per_year.loc[2017, "total"] == 2  # essay day and after; the step is not counted
+    assert per_year.loc[2017, "total"] == 3  # step, essay day and after
     assert per_year.loc[2018, "total"] == 0
 
 
@@ -234,3 +240,149 @@ def test_launches_per_year_by_type():
     assert launches.loc[2003, "civilian"] == 1 and launches.loc[2003, "military"] == 1
     assert launches.loc[2004, "total"] == 0
     assert launches["total"].sum() == 3  # the undated one is left out
+
+
+# --- decade end, collaborative change ---------------------------------------------------------
+
+
+def test_decade_end_moves_the_decade_and_leaves_a_run_up():
+    periods = defence.assign_periods(TABLE, "2017-11-30", 12, "2015-12-31")
+    # decade (2005-12-31, 2015-12-31]; 2016 up to the window start is run-up
+    assert list(periods) == [
+        "decade", "decade", "decade", "run-up", "window", "window", "window", "after", "ambiguous",
+    ]  # fmt: skip
+    result = defence.window_comparison(TABLE, "2017-11-30", 12, "all", "equal", "2015-12-31")
+    assert (result["in_decade"], result["in_run_up"], result["in_window"]) == (3, 1, 3)
+    with pytest.raises(ValueError, match="decade_end"):
+        defence.comparison_windows("2017-11-30", 12, "soon")
+
+
+def shares(values: dict[int, float]) -> pd.DataFrame:
+    return pd.DataFrame({"share_pct": values}).rename_axis("year")
+
+
+def test_collaborative_change_welch_interval_by_hand():
+    table = shares({2014: 10.0, 2015: 12.0, 2016: 14.0, 2017: 20.0, 2018: 24.0})
+    change = defence.collaborative_change(table, 2014, 2016, 0.95)
+    assert change["change"] == pytest.approx(10.0)
+    # variances of the means 4/3 and 8/2; Welch df = (16/3)^2 / ((4/3)^2/2 + 4^2/1)
+    error = (4 / 3 + 4) ** 0.5
+    freedom = (16 / 3) ** 2 / ((4 / 3) ** 2 / 2 + 16)
+    half = stats.t.ppf(0.975, freedom) * error
+    assert change["low"] == pytest.approx(10 - half)
+    assert change["high"] == pytest.approx(10 + half)
+    later = defence.collaborative_change(table, 2015, 2016, 0.95)
+    assert later["before_mean"] == pytest.approx(13.0)
+    with pytest.raises(ValueError, match="procurement_before_from=2016"):
+        defence.collaborative_change(table, 2016, 2016, 0.95)
+    with pytest.raises(ValueError, match="confidence_level"):
+        defence.collaborative_change(table, 2014, 2016, 1.5)
+
+
+# --- the real inputs: evaluate, purity, multiverse ----------------------------------------------
+
+CLAIM_IDS = ("eu-integrating-in-defence", "defence-progress-past-year-vs-decade")
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return defence.load_inputs()
+
+
+@pytest.fixture(scope="module")
+def defaults():
+    return load_params_file()["defence_integration"].defaults
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return load_ledger()
+
+
+def test_evaluate_returns_every_ledger_metric_for_the_defaults(inputs, defaults, ledger):
+    metrics = defence.evaluate(inputs, **defaults)
+    wanted = {name for c in ledger.values() if c.notebook == "defence_integration"
+              and c.testable for name in c.metrics}  # fmt: skip
+    assert wanted and sorted(wanted - set(metrics)) == []
+    assert metrics["pesco_participating_states_2017"] == 25
+    assert metrics["defence_initiatives_in_year_before_essay"] == 7
+    assert metrics["defence_initiatives_in_decade_before_that"] == 9
+    assert metrics["collaborative_procurement_years_meeting_benchmark"] == 0
+    assert all(type(value) is not np.float64 for value in metrics.values())  # plain floats
+
+
+def test_evaluate_is_pure_and_parameters_matter(inputs, defaults):
+    first = defence.evaluate(inputs, **defaults)
+    other = defence.evaluate(inputs, **{**defaults, "decade_end": "2015-12-31",
+                                        "procurement_before_from": 2012})  # fmt: skip
+    second = defence.evaluate(inputs, **defaults)
+    assert first == second
+    assert other["defence_initiatives_in_decade_before_that"] < first[
+        "defence_initiatives_in_decade_before_that"]  # fmt: skip
+    assert (
+        other["collaborative_procurement_change_pp"] != first["collaborative_procurement_change_pp"]
+    )
+    first["defence_initiatives_pace_ratio"] = -1.0  # mutating a result must not touch the cache
+    assert defence.evaluate(inputs, **defaults)["defence_initiatives_pace_ratio"] > 0
+    with pytest.raises(ValueError, match="initiative_kinds"):
+        defence.evaluate(inputs, **{**defaults, "initiative_kinds": "some"})
+
+
+def test_every_specification_of_the_multiverse_evaluates(inputs, ledger):
+    spec = load_params_file()["defence_integration"]
+    claims = [ledger[claim_id] for claim_id in CLAIM_IDS]
+    specifications, total = notebook_specifications(spec, claims)
+    assert total == len(specifications) < 400
+    sizes = {c.id: len(claim_specifications(spec, c)) for c in claims}
+    assert sizes == {"eu-integrating-in-defence": 24, "defence-progress-past-year-vs-decade": 48}
+    for parameters in specifications:
+        metrics = defence.evaluate(inputs, **parameters)
+        for claim in claims:
+            verdict = evaluate_claim(claim, metrics, parameters)["verdict"]
+            assert verdict in ("supported", "partly_supported", "not_supported"), parameters
+
+
+# --- every verdict of every rule reachable --------------------------------------------------------
+
+
+def verdict_of(ledger, claim_id: str, **metrics) -> str:
+    parameters = load_params_file()["defence_integration"].defaults
+    base = {
+        "defence_initiatives_in_year_before_essay": 7,
+        "defence_initiatives_in_decade_before_that": 9,
+        "defence_initiatives_window_to_decade_ratio": 7 / 9,
+        "defence_initiatives_pace_ratio": 7.8,
+        "pesco_participating_states_2017": 25,
+        "pesco_participation_share_eu28_2017": 25 / 28,
+        "collaborative_procurement_change_pp": -3.9,
+        "collaborative_procurement_change_ci_low": -8.3,
+        "collaborative_procurement_change_ci_high": 0.5,
+    }
+    return evaluate_claim(ledger[claim_id], {**base, **metrics}, parameters)["verdict"]
+
+
+def test_every_verdict_of_eu_integrating_in_defence(ledger):
+    claim = "eu-integrating-in-defence"
+    rise = {
+        "collaborative_procurement_change_pp": 4.0,
+        "collaborative_procurement_change_ci_low": 1.0,
+    }
+    assert verdict_of(ledger, claim, **rise) == "supported"  # plausible: a 4-point rise
+    assert verdict_of(ledger, claim) == "partly_supported"
+    assert verdict_of(ledger, claim, **rise, defence_initiatives_pace_ratio=1.5) == "not_supported"
+    few = {"pesco_participating_states_2017": 10, "pesco_participation_share_eu28_2017": 10 / 28}
+    assert verdict_of(ledger, claim, **rise, **few) == "not_supported"
+
+
+def test_every_verdict_of_defence_progress_past_year_vs_decade(ledger):
+    claim = "defence-progress-past-year-vs-decade"
+    more = {"defence_initiatives_in_year_before_essay": 7,
+            "defence_initiatives_in_decade_before_that": 5,
+            "defence_initiatives_window_to_decade_ratio": 1.4}  # fmt: skip
+    assert verdict_of(ledger, claim, **more) == "supported"
+    assert verdict_of(ledger, claim) == "partly_supported"
+    slow = {
+        "defence_initiatives_window_to_decade_ratio": 0.1,
+        "defence_initiatives_pace_ratio": 1.0,
+    }
+    assert verdict_of(ledger, claim, **slow) == "not_supported"

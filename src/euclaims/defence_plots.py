@@ -13,10 +13,14 @@ KIND_ORDER = ["treaty", "strategy", "body", "capability", "fund", "legal act"]
 
 
 def plot_initiatives_timeline(
-    periods: pd.DataFrame, per_year: pd.DataFrame, essay_date: str, window_months: int
+    periods: pd.DataFrame,
+    per_year: pd.DataFrame,
+    essay_date: str,
+    window_months: int,
+    decade_end: str = "window_start",
 ) -> plt.Figure:
-    """Top: initiatives by date and kind (hollow: not counted); bottom: weighted count per year."""
-    bounds = comparison_windows(essay_date, window_months)
+    """Top: initiatives by date and kind (hollow: weight 0); bottom: weighted count per year."""
+    bounds = comparison_windows(essay_date, window_months, decade_end)
     middles = [first + (last - first) / 2 for first, last in map(period_bounds, periods["date"])]
     data = periods.assign(when=middles)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(A4_WIDTH_INCHES, 6.5), height_ratios=[3, 2])
@@ -29,11 +33,11 @@ def plot_initiatives_timeline(
                     color=colours[kind], s=40, zorder=3)  # fmt: skip
         top.scatter(rows.loc[~counted, "when"], level * int((~counted).sum()),
                     facecolors="none", edgecolors=colours[kind], s=40, zorder=3)  # fmt: skip
-    top.axvspan(bounds["decade_start"], bounds["window_start"], color="0.9", zorder=0)
+    top.axvspan(bounds["decade_start"], bounds["decade_end"], color="0.9", zorder=0)
     top.axvspan(bounds["window_start"], bounds["essay_date"], color="#f4c28f", zorder=0)
     top.set_yticks(range(len(KIND_ORDER)), KIND_ORDER)
     top.set(xlabel="Date of adoption", ylabel="Kind",
-            title="Grey: ten years before the window; orange: window before the essay")  # fmt: skip
+            title="Grey: the decade compared; orange: window before the essay")  # fmt: skip
     per_year["total"].plot.bar(ax=bottom, color=sns.color_palette(PALETTE)[0], width=0.8)
     bottom.set(xlabel="Year", ylabel="Weighted initiatives")
     bottom.tick_params(axis="x", labelrotation=90)
