@@ -138,15 +138,19 @@ FAULTS = {
     ),
     "parameter out of range": (
         lambda root: (root / "params.yaml").write_text(
-            (root / "params.yaml").read_text().replace("[5.0, 15.0]", "[5.0, 75.0]")
+            (root / "params.yaml").read_text().replace('15.0: "A lenient', '75.0: "A lenient')
         ),
         ["params.yaml"],
-        r"params.yaml: notebook 'small_states_institutions': sweep: "
+        r"params.yaml: notebook 'small_states_institutions': alternatives: "
         r"parameter 'small_state_threshold_millions': 75.0 is above the maximum 50.0",
     ),
     "unknown key in params.yaml": (
         lambda root: (root / "params.yaml").write_text(
-            (root / "params.yaml").read_text().replace("  sweep:", "  sweeps:", 1)
+            (root / "params.yaml")
+            .read_text()
+            .replace(
+                "small_states_institutions:\n", "small_states_institutions:\n  sweeps: {}\n", 1
+            )
         ),
         ["params.yaml"],
         r"params.yaml: notebook 'small_states_institutions': unknown key\(s\) \['sweeps'\]",
@@ -167,9 +171,7 @@ FAULTS = {
         lambda root: (root / "claims.yaml").write_text(
             (root / "claims.yaml")
             .read_text()
-            .replace(
-                "when: small_to_large_ratio_eu28_2017 > 1", "when: small_to_large_ratio_eu29 > 1"
-            )
+            .replace("when: small_to_large_ratio_tested > 1", "when: small_to_large_ratio_eu29 > 1")
         ),
         ["claims.yaml"],
         r"claim 'small-states-outnumber-large': rule names \['small_to_large_ratio_eu29'\]",

@@ -30,7 +30,7 @@ def test_changed_key_number_makes_nbval_fail(tmp_path):
     copy.write_text(json.dumps(notebook))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", str(copy), "--nbval-lax", "--nbval-current-env",
-         "-p", "no:cacheprovider", "-q"],
+         "-p", "no:cacheprovider", "-q", "-vv"],  # -vv: the full diff names the metric
         capture_output=True, text=True, cwd=tmp_path, timeout=600,
     )  # fmt: skip
     assert result.returncode == 1, result.stdout

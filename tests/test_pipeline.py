@@ -119,10 +119,7 @@ def test_editing_a_ledger_threshold_changes_the_verdict(built):
     try:
         ledger.write_text(
             original.replace(
-                "small_to_large_ratio_eu28_2017 >= 2 and",
-                "small_to_large_ratio_eu28_2017 >= 1.3 and",
-            ).replace(
-                "small_to_large_ratio_eu27_latest >= 2", "small_to_large_ratio_eu27_latest >= 1.2"
+                "when: small_to_large_ratio_tested >= 2", "when: small_to_large_ratio_tested >= 1.2"
             )
         )
         result = run_cli(built, "build", "--no-pdf")

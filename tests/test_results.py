@@ -25,6 +25,8 @@ METRICS = {
     "large_states_count_eu28_2017": 12,
     "small_to_large_ratio_eu28_2017": np.float64(16 / 12),
     "small_to_large_ratio_eu27_latest": 1.25,
+    "small_to_large_ratio_tested": 1.25,
+    "small_state_definition_label": "fewer than 10 million inhabitants",
     "latest_population_year": 2021,
 }
 

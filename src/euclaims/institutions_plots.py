@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -137,4 +139,48 @@ def plot_power_table(powers_by_rule: dict[str, pd.DataFrame]) -> plt.Figure:
     ax.set(xlabel="Normalised Banzhaf power under each rule, and population", ylabel="Member state")
     ax.tick_params(axis="x", labelrotation=0, labelsize=8)
     ax.tick_params(axis="y", labelsize=8)
+    return fig
+
+
+def plot_size_classes(
+    table: pd.DataFrame, threshold_millions: float | None, year: int, label: str
+) -> plt.Figure:
+    """Member populations as bars coloured by size class; the population line dashed when the
+    definition draws one (not under below_mean_votes, which draws it in Council votes)."""
+    data = table.reset_index().assign(population_millions=lambda t: t["population"] / 1e6)
+    fig, ax = plt.subplots(figsize=(A4_WIDTH_INCHES, 7))
+    sns.barplot(
+        data=data, y="country", x="population_millions", hue="size_class",
+        hue_order=["small", "large"], palette=SIZE_COLOURS, dodge=False, ax=ax,
+    )  # fmt: skip
+    if threshold_millions is not None:
+        ax.axvline(threshold_millions, color="black", linestyle="--", linewidth=1)
+    ax.set(xlabel=f"Population on 1 January {year} (millions)", ylabel="Member state (ISO code)")
+    ax.legend(title="Size class", loc="lower right")
+    ax.set_title(f"Small = {label}", fontsize="small")
+    return fig
+
+
+def plot_vote_differences(grid: pd.DataFrame) -> plt.Figure:
+    """The two Council-vote differences (percentage points) with their intervals, for each
+    combination of the vote choices: one panel per difference, zero line dashed."""
+    panels = list(dict.fromkeys(grid["difference"]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(A4_WIDTH_INCHES, 4.2), sharey=True)
+    axes = np.atleast_1d(axes)
+    colours = sns.color_palette(PALETTE)
+    for ax, panel in zip(axes, panels, strict=True):
+        rows = grid[grid["difference"] == panel].reset_index(drop=True)
+        positions = np.arange(len(rows))
+        errors = np.vstack(
+            [rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]]
+        ).astype(float)
+        ax.errorbar(
+            rows["estimate"], positions, xerr=errors, fmt="o", color=colours[0],
+            ecolor=colours[0], capsize=3,
+        )  # fmt: skip
+        ax.axvline(0, color="grey", linestyle="--", linewidth=1)
+        ax.set_yticks(positions, rows["specification"], fontsize=7)
+        ax.set(xlabel="Percentage points", title=textwrap.fill(panel, 30))
+        ax.title.set_fontsize("small")
+    axes[0].invert_yaxis()
     return fig

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 
 
@@ -29,18 +32,87 @@ def classify_sizes(population: pd.Series, threshold_millions: float) -> pd.DataF
     return table.sort_values("population", ascending=False, kind="stable")
 
 
-SIZE_DEFINITIONS: tuple[str, ...] = ("absolute", "below_mean")
+SIZE_DEFINITIONS: tuple[str, ...] = ("absolute", "below_mean", "below_mean_votes", "major_powers")
+#: Definitions that draw a line in population (below_mean_votes draws it in Council votes).
+POPULATION_DEFINITIONS: tuple[str, ...] = ("absolute", "below_mean", "major_powers")
 POPULATION_SOURCES: tuple[str, ...] = ("eurostat", "worldbank")
 
 
+def check_definition(definition: str) -> None:
+    """Raise ValueError naming `size_definition` unless it is a known definition."""
+    if definition not in SIZE_DEFINITIONS:
+        raise ValueError(
+            f"size_definition {definition!r} is not one of {', '.join(SIZE_DEFINITIONS)}"
+        )
+
+
+def major_powers(values: pd.Series) -> list[str]:
+    """The states above the largest gap in the ranking of `values` (largest first).
+
+    A natural break, with no cut-off chosen by hand: rank the members by population (or by
+    Council votes) and split the ranking where the step from one state to the next is largest.
+    Ties for the largest gap go to the first (the smaller group of major powers).
+    """
+    if len(values) < 2:
+        raise ValueError("major powers need at least two members to compare")
+    ranked = values.sort_values(ascending=False, kind="stable")
+    numbers = ranked.to_numpy(dtype=float)
+    cut = int(np.argmax(numbers[:-1] - numbers[1:])) + 1
+    return [str(code) for code in ranked.index[:cut]]
+
+
 def threshold_for(population: pd.Series, definition: str, threshold_millions: float) -> float:
-    """The small-state threshold in millions: the given one ('absolute') or the mean member
-    population of this membership ('below_mean': small = less than an equal share)."""
+    """The small-state threshold in millions: the given one ('absolute'), the mean member
+    population of this membership ('below_mean': small = less than an equal share), or the
+    population of the smallest major power ('major_powers': small = every other state)."""
+    check_definition(definition)
     if definition == "absolute":
         return float(threshold_millions)
     if definition == "below_mean":
         return float(population.mean()) / 1e6
-    raise ValueError(f"size_definition {definition!r} is not one of {', '.join(SIZE_DEFINITIONS)}")
+    if definition == "major_powers":
+        smallest = min(int(population[code]) for code in major_powers(population))
+        return smallest / 1e6
+    raise ValueError(
+        "size_definition 'below_mean_votes' draws its line in Council votes, not in population; "
+        "use classify_members with the Nice votes"
+    )
+
+
+def vote_threshold(votes: Mapping[str, int] | pd.Series, members: list[str]) -> float:
+    """The mean Nice vote weight of `members` (small = fewer votes; Panke 2008, 2010)."""
+    series = pd.Series(dict(votes), dtype=float).reindex(members)
+    missing = series[series.isna()].index.tolist()
+    if missing:
+        raise ValueError(f"council_nice_weights.csv: no Nice weight for {', '.join(missing)}")
+    return float(series.mean())
+
+
+def classify_members(
+    population: pd.Series,
+    definition: str,
+    threshold_millions: float,
+    votes: Mapping[str, int] | pd.Series | None = None,
+) -> pd.DataFrame:
+    """Population and size class of the members in `population` under any size definition.
+
+    'below_mean_votes' needs `votes` (Nice weights): small = fewer votes than the members'
+    average. Every other definition draws its line in population (see `threshold_for`).
+    """
+    check_definition(definition)
+    if definition in ("absolute", "below_mean"):
+        return classify_sizes(population, threshold_for(population, definition, threshold_millions))
+    members = [str(code) for code in population.index]
+    if definition == "major_powers":
+        large = set(major_powers(population))
+    elif votes is None:
+        raise ValueError("size_definition 'below_mean_votes' needs the Nice vote weights")
+    else:
+        cutoff = vote_threshold(votes, members)
+        large = {code for code in members if float(dict(votes)[code]) >= cutoff}
+    table = population.rename("population").to_frame()
+    table["size_class"] = ["large" if code in large else "small" for code in members]
+    return table.sort_values("population", ascending=False, kind="stable")
 
 
 def population_table(eurostat: pd.DataFrame, worldbank: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -75,15 +147,18 @@ def size_table_on(
     year: int,
     threshold_millions: float,
     definition: str = "absolute",
+    votes: Mapping[str, int] | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Members on 1 January of `year` with that year's population and size class.
 
     `definition` 'absolute' uses `threshold_millions`; 'below_mean' calls a state small when it
-    has fewer inhabitants than the average member of that year.
+    has fewer inhabitants than the average member of that year; 'major_powers' when it is not
+    one of the states above the largest gap in population; 'below_mean_votes' when it has fewer
+    Nice votes (`votes`) than the average member.
     """
     members = members_on(membership, f"{year}-01-01")
     series = population_of(population, members, year)
-    return classify_sizes(series, threshold_for(series, definition, threshold_millions))
+    return classify_members(series, definition, threshold_millions, votes)
 
 
 def class_share(values: pd.Series, table: pd.DataFrame, size_class: str = "small") -> float:
