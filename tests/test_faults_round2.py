@@ -215,7 +215,7 @@ def test_pool_workers_die_with_their_parent(tmp_path):
         import os, time
         from euclaims.multiverse import evaluate_specifications
         def slow(inputs, x):
-            print(os.getpid(), flush=True)
+            os.write(1, f"{os.getpid()}\\n".encode())  # one atomic write per worker
             time.sleep(60)
             return {"x": x}
         evaluate_specifications(slow, None, [{"x": i} for i in range(8)], jobs=2)
