@@ -7,7 +7,7 @@ every load validates, and a pure function turning the upstream file into the tid
 
 from __future__ import annotations
 
-from . import behaviour, defence, hindsight, institutions, sanctions
+from . import behaviour, defence, hindsight, institutions, populist_flags, sanctions
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
@@ -16,6 +16,7 @@ ALL_EXTRACTS: tuple[Extract, ...] = (
     *defence.EXTRACTS,
     *behaviour.EXTRACTS,
     *hindsight.EXTRACTS,
+    *populist_flags.EXTRACTS,
 )
 
 
