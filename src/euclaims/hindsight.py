@@ -968,7 +968,7 @@ def nationalism_measures_table(
             "states_rising": values["nationalist_states_rising_count"],
             "unmapped_alliance_members": values["nationalist_unmapped_alliance_members_count"],
         }
-    return pd.DataFrame(rows).T.rename_axis("nationalism_measure")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("nationalism_measure")
 
 
 def nationalism_by_state(
