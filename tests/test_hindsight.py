@@ -650,7 +650,7 @@ def test_populism_metrics_name_the_years_of_the_series():
     )  # fmt: skip
     means = pd.Series({2000: 1.0, 2017: 2.0, 2023: 3.0})
     lost = h.without_parlgov_id(FAMILIES, "populist", "include", range(2000, 2024))
-    out = h.populism_metrics(by_year, means, ELECTIONS, ELECTIONS.iloc[:0], lost, 2017)
+    out = h.populism_metrics(by_year, means, ELECTIONS, 0, len(lost), 2017)
     assert out["populist_vote_share_mean_2017_pct"] == 2.0
     assert out["populist_vote_share_mean_2023_pct"] == 3.0
     assert out["hungary_populist_vote_share_2023_pct"] == 3.0

@@ -859,6 +859,12 @@ def cached_measure_shares(inputs: Inputs, measure: str, borderline: str) -> pd.D
     return measure_shares(inputs.elections, inputs.families, measure, borderline)
 
 
+@functools.lru_cache(maxsize=64)
+def cached_unmapped_count(inputs: Inputs, measure: str, borderline: str) -> int:
+    """How many counted parties lose their votes (`unmapped_members`), once per choice."""
+    return len(unmapped_members(inputs.elections, inputs.families, measure, borderline))
+
+
 @functools.lru_cache(maxsize=16)
 def cached_populist_by_year(inputs: Inputs, borderline: str) -> pd.DataFrame:
     """Populist share per country and year, first population year to the last election's year."""
@@ -877,11 +883,12 @@ def populism_metrics(
     by_year: pd.DataFrame,
     means: pd.Series,
     elections: pd.DataFrame,
-    unmapped: pd.DataFrame,
-    without_id: pd.DataFrame,
+    unmapped_count: int,
+    without_id_count: int,
     essay_year: int,
 ) -> dict[str, Any]:
-    """The populist context metrics: means in the first year, the essay's year and the last."""
+    """The populist context metrics: means in the first year, the essay's year and the last;
+    the counts of populist parties whose votes are lost (unmapped alliance members, no id)."""
     first, last = int(means.index.min()), int(means.index.max())
     hungary = by_year[(by_year["country"] == "HU") & (by_year["year"] == last)]
     return {
@@ -893,8 +900,8 @@ def populism_metrics(
         "hungary_populist_vote_share_2023_pct": (
             float(hungary["populist_vote_pct"].iloc[0]) if len(hungary) else None
         ),
-        "populist_unmapped_alliance_members_count": len(unmapped),
-        "populist_parties_without_parlgov_id_count": len(without_id),
+        "populist_unmapped_alliance_members_count": unmapped_count,
+        "populist_parties_without_parlgov_id_count": without_id_count,
     }
 
 
@@ -940,8 +947,8 @@ def nationalism_metrics(
         "nationalist_states_rising_count": int(
             (after.reindex(states) > before.reindex(states)).sum()
         ),
-        "nationalist_unmapped_alliance_members_count": len(
-            unmapped_members(inputs.elections, inputs.families, measure, borderline)
+        "nationalist_unmapped_alliance_members_count": cached_unmapped_count(
+            inputs, measure, borderline
         ),
         "nationalist_parties_without_parlgov_id_count": len(
             without_parlgov_id(inputs.families, measure, borderline, years)
@@ -1195,8 +1202,8 @@ def evaluate(
             populist_by_year,
             mean_by_year(populist_by_year, inputs.population_wb, country_weighting),
             inputs.elections,
-            unmapped_members(inputs.elections, inputs.families, "populist", populist_borderline),
-            without_parlgov_id(inputs.families, "populist", populist_borderline, years),
+            cached_unmapped_count(inputs, "populist", populist_borderline),
+            len(without_parlgov_id(inputs.families, "populist", populist_borderline, years)),
             int(essay_date[:4]),
         ),
         **nationalism_metrics(
