@@ -17,6 +17,7 @@ from . import (
     institutions,
     levada,
     nato_spending,
+    populist_flags,
     sanctions,
     sanctions_packages,
     unga_issues,
@@ -41,6 +42,7 @@ ALL_EXTRACTS: tuple[Extract, ...] = (
     *eda_2018_2023.EXTRACTS,
     *defence_instruments.EXTRACTS,
     *levada.EXTRACTS,
+    *populist_flags.EXTRACTS,
 )
 
 
