@@ -43,7 +43,7 @@ claims:
         - {verdict: partly_supported, when: "ratio > 1 and not count == 0"}
       otherwise: not_supported
     summary: "{count} small states, ratio {ratio:.2f} at threshold {threshold}."
-    sweep: [threshold]
+    multiverse: [threshold]
   - id: will-happen
     paragraph: 7
     quote: "we should not expect them to be lifted"
@@ -212,7 +212,7 @@ def test_project_ledger_is_valid_and_consistent_with_params():
     for claim in claims.values():
         if claim.testable:
             assert claim.notebook in specs, claim.id
-            assert set(claim.sweep) <= set(specs[claim.notebook].parameters), claim.id
+            assert set(claim.multiverse) <= set(specs[claim.notebook].parameters), claim.id
 
 
 def test_verdict_scale_is_fixed(tmp_path):

@@ -71,12 +71,21 @@ def test_parameter_without_default_is_named(tmp_path):
         load_params_file(path)
 
 
-def test_sweep_of_unknown_parameter_is_named(tmp_path):
+def test_old_sweep_section_is_refused(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text(
-        "nb:\n  parameters:\n    alpha: {type: int, default: 1}\n  sweep:\n    beta: [1, 2]\n"
+        "nb:\n  parameters:\n    alpha: {type: int, default: 1}\n  sweep:\n    alpha: [1, 2]\n"
     )
-    with pytest.raises(ParameterError, match="sweep names unknown parameter 'beta'"):
+    with pytest.raises(ParameterError, match=r"unknown key\(s\) \['sweep'\]"):
+        load_params_file(path)
+
+
+def test_alternative_without_reason_is_named(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        "nb:\n  parameters:\n    alpha: {type: int, default: 1, alternatives: {2: ''}}\n"
+    )
+    with pytest.raises(ParameterError, match="alternative 2 needs a one-line reason"):
         load_params_file(path)
 
 

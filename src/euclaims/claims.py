@@ -67,7 +67,6 @@ class Claim:
     metrics: tuple[str, ...] = ()
     rule: dict | None = None
     summary: str = ""
-    sweep: tuple[str, ...] = ()
     untestable_reason: str = ""
     multiverse: tuple[str, ...] = ()
     deciding_metric: str = ""
@@ -77,7 +76,7 @@ class Claim:
     @property
     def choices(self) -> tuple[str, ...]:
         """The params.yaml parameters that span this claim's multiverse."""
-        return self.multiverse or self.sweep
+        return self.multiverse
 
     @property
     def allowed_verdicts(self) -> tuple[str, ...]:
@@ -299,7 +298,6 @@ def _claim(path: Path, position: int, entry: Any) -> Claim:
         **{
             **entry,
             "metrics": tuple(entry.get("metrics", ())),
-            "sweep": tuple(entry.get("sweep", ())),
             "multiverse": tuple(entry.get("multiverse", ())),
             "objections": tuple(_records(where, entry, "objections", OBJECTION_FIELDS)),
             "amendments": tuple(_records(where, entry, "amendments", AMENDMENT_FIELDS)),
@@ -345,7 +343,7 @@ def _check_rule(where: str, claim: Claim) -> None:
         raise LedgerError(f"{where}: rule needs 'plain', 'verdicts' and 'otherwise'")
     if "otherwise" not in rule:
         raise LedgerError(f"{where}: rule needs 'otherwise' (the verdict when nothing matches)")
-    names = set(claim.metrics) | set(claim.sweep) | set(claim.multiverse)
+    names = set(claim.metrics) | set(claim.multiverse)
     if claim.deciding_metric and claim.deciding_metric not in claim.metrics:
         raise LedgerError(f"{where}: deciding_metric '{claim.deciding_metric}' is not in 'metrics'")
     verdicts = [step.get("verdict") for step in rule["verdicts"]] + [rule["otherwise"]]
@@ -359,8 +357,7 @@ def _check_rule(where: str, claim: Claim) -> None:
         unknown = expression_names(str(step.get("when", ""))) - names
         if unknown:
             raise LedgerError(
-                f"{where}: rule names {sorted(unknown)}, not listed in 'metrics', 'sweep' "
-                "or 'multiverse'"
+                f"{where}: rule names {sorted(unknown)}, not listed in 'metrics' or 'multiverse'"
             )
     unknown = template_fields(claim.summary) - names
     if unknown:

@@ -50,7 +50,6 @@ class NotebookSpec:
     title: str
     inputs: tuple[str, ...]
     parameters: dict[str, ParameterSpec]
-    sweep: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -74,7 +73,7 @@ def _notebook_spec(path: Path, stem: str, section: Any) -> NotebookSpec:
     where = f"{path}: notebook '{stem}'"
     if not isinstance(section, dict):
         raise ParameterError(f"{where}: expected a mapping with title, inputs, parameters")
-    unknown = set(section) - {"title", "inputs", "parameters", "sweep"}
+    unknown = set(section) - {"title", "inputs", "parameters"}
     if unknown:
         raise ParameterError(f"{where}: unknown key(s) {sorted(unknown)}")
     declared = section.get("parameters") or {}
@@ -86,19 +85,6 @@ def _notebook_spec(path: Path, stem: str, section: Any) -> NotebookSpec:
         if str(exc).startswith(str(path)):
             raise
         raise ParameterError(f"{where}: {exc}") from None
-    sweep = section.get("sweep") or {}
-    if not isinstance(sweep, dict):
-        raise ParameterError(f"{where}: 'sweep' must map parameter names to lists of values")
-    checked_sweep = {}
-    for name, values in sweep.items():
-        if name not in parameters:
-            raise ParameterError(f"{where}: sweep names unknown parameter '{name}'")
-        if not isinstance(values, list) or not values:
-            raise ParameterError(f"{where}: sweep of '{name}' must be a non-empty list")
-        try:
-            checked_sweep[name] = [validate_value(parameters[name], value) for value in values]
-        except ParameterError as exc:
-            raise ParameterError(f"{where}: sweep: {exc}") from None
     inputs = section.get("inputs") or []
     if not isinstance(inputs, list) or not all(isinstance(item, str) for item in inputs):
         raise ParameterError(f"{where}: 'inputs' must be a list of data/raw file names")
@@ -107,7 +93,6 @@ def _notebook_spec(path: Path, stem: str, section: Any) -> NotebookSpec:
         title=str(section.get("title", stem)),
         inputs=tuple(inputs),
         parameters=parameters,
-        sweep=checked_sweep,
     )
 
 
