@@ -648,3 +648,14 @@ def test_unga_extract_keeps_empty_votes_as_not_retrieved(tmp_path):
     path.write_text(header + "A/RES/ES-11/3,2022-04-07,POL,Poland,maybe,page,\n")
     with pytest.raises(DataError, match="vote"):
         unga.build_unga_ukraine(tmp_path)
+
+
+def test_largest_enlargement_date_is_the_most_shared_accession_date():
+    import pandas as pd
+
+    from euclaims.after_2022 import largest_enlargement_date
+
+    membership = pd.DataFrame(
+        {"accession_date": ["1958-01-01"] * 6 + ["2004-05-01"] * 10 + ["2007-01-01"] * 2}
+    )
+    assert largest_enlargement_date(membership) == "2004-05-01"
