@@ -276,6 +276,8 @@ def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
         versions=environment_versions(),
         commits=commits,
         counts=_verdict_counts(rows),
+        robustness_counts=_robustness_counts(rows),
+        specification_total=sum((r["robustness"] or {}).get("specifications", 0) for r in rows),
     )
     return html, document
 
@@ -288,6 +290,12 @@ def figure_families(ledger: dict[str, Claim], stems: list[str]) -> dict[str, str
         if families:
             home[stem] = max(dict.fromkeys(families), key=families.count)
     return home
+
+
+def _robustness_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    order = ("robust", "fragile", "specification-dependent", "single specification")
+    labels = [row["robustness"]["label"] for row in rows if row.get("robustness")]
+    return [(label, labels.count(label)) for label in order if label in labels]
 
 
 def _verdict_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
