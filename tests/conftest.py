@@ -21,6 +21,7 @@ COPIED = (
     "pyproject.toml",
     "notebooks",
     "data/raw",
+    "ledger",
 )
 
 

@@ -406,3 +406,13 @@ def test_pdf_freshness_follows_the_html(tmp_path):
     report.pdf_stamp(pdf).write_text(hashlib.sha256(b"<p>x</p>").hexdigest() + "\n")
     assert report.pdf_is_fresh(pdf, "<p>x</p>")
     assert not report.pdf_is_fresh(pdf, "<p>y</p>")
+
+
+def test_runaway_output_is_named_with_its_cell():
+    from euclaims import pipeline
+
+    runaway = {"execution_count": 2, "outputs": [{"text": "x" * 21_000_000}]}
+    notebook = {"cells": [{"execution_count": 1, "outputs": []}, runaway]}
+    cell, size = pipeline.oversized_cell(notebook)
+    assert cell == 2 and size > pipeline.MAX_CELL_OUTPUT_MB
+    assert pipeline.oversized_cell({"cells": [{"execution_count": 1, "outputs": []}]}) is None

@@ -133,6 +133,19 @@ def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None
 CELL_TIMEOUT = int(os.environ.get("EUCLAIMS_CELL_TIMEOUT", 900))
 
 
+#: Largest output one cell may leave in the executed notebook (MB); a runaway print stops the run.
+MAX_CELL_OUTPUT_MB = float(os.environ.get("EUCLAIMS_MAX_CELL_OUTPUT_MB", 20))
+
+
+def oversized_cell(notebook: dict) -> tuple[Any, float] | None:
+    """(execution count, MB) of the first cell whose outputs exceed MAX_CELL_OUTPUT_MB."""
+    for index, cell in enumerate(notebook.get("cells", [])):
+        size = len(json.dumps(cell.get("outputs", []))) / 1e6
+        if size > MAX_CELL_OUTPUT_MB:
+            return cell.get("execution_count") or index, size
+    return None
+
+
 def _keep_failed(run: Run, executed: Path, staging: Path) -> Path:
     failed = FAILED_DIR / f"{run.stem}--{run.label}.ipynb"
     failed.parent.mkdir(parents=True, exist_ok=True)
@@ -206,6 +219,15 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
             "euclaims.results.record_results(..., output_dir=output_dir)"
         )
     notebook = json.loads(executed.read_text(encoding="utf-8"))
+    oversized = oversized_cell(notebook)
+    if oversized is not None:
+        failed = _keep_failed(run, executed, staging)
+        raise EuclaimsError(
+            f"notebook {run.stem} ({run.label}): cell {oversized[0]} produced "
+            f"{oversized[1]:.1f} MB of output, above the limit of {MAX_CELL_OUTPUT_MB:g} MB "
+            f"(EUCLAIMS_MAX_CELL_OUTPUT_MB); print less (a table's head, a summary)\n  executed notebook kept for inspection at "
+            f"{failed}; outputs in {run.relative_output} unchanged"
+        )
     strip_volatile_metadata(notebook, run.stem, f"{run.relative_output}/executed.ipynb")
     atomic_write_text(
         executed, json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"

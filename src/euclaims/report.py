@@ -25,6 +25,7 @@ from .manifest import read_manifest
 from .params import NotebookSpec
 from .paths import PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
 from .pipeline import read_record
+from .registry import load_registry
 
 REPORT_PACKAGES = (
     "euclaims",
@@ -277,6 +278,7 @@ def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
         commits=commits,
         counts=_verdict_counts(rows),
         robustness_counts=_robustness_counts(rows),
+        registrations=load_registry(),
         specification_total=sum((r["robustness"] or {}).get("specifications", 0) for r in rows),
     )
     return html, document
