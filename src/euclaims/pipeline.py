@@ -225,8 +225,8 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
         raise EuclaimsError(
             f"notebook {run.stem} ({run.label}): cell {oversized[0]} produced "
             f"{oversized[1]:.1f} MB of output, above the limit of {MAX_CELL_OUTPUT_MB:g} MB "
-            f"(EUCLAIMS_MAX_CELL_OUTPUT_MB); print less (a table's head, a summary)\n  executed notebook kept for inspection at "
-            f"{failed}; outputs in {run.relative_output} unchanged"
+            f"(EUCLAIMS_MAX_CELL_OUTPUT_MB); print less (a table's head, a summary)\n  executed "
+            f"notebook kept for inspection at {failed}; outputs in {run.relative_output} unchanged"
         )
     strip_volatile_metadata(notebook, run.stem, f"{run.relative_output}/executed.ipynb")
     atomic_write_text(
