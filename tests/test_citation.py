@@ -63,7 +63,8 @@ def test_claim_reviews_one_per_claim_on_the_documented_scale():
             assert rating["ratingValue"] == RATING_VALUES["partly_supported"] == 2
         else:
             assert "ratingValue" not in rating
-    assert "</" not in script_safe({"x": "</script>"})
+    assert "<" not in script_safe({"x": "</script><script>"})
+    assert json.loads(script_safe({"x": "</script>"})) == {"x": "</script>"}
 
 
 @pytest.mark.slow
@@ -73,4 +74,4 @@ def test_report_writes_and_embeds_the_claim_reviews(built_full):
     html = (built_full / "reports/report.html").read_text()
     assert '<script type="application/ld+json">' in html
     embedded = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
-    assert json.loads(embedded.replace("<\\/", "</")) == document
+    assert json.loads(embedded) == document

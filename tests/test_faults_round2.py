@@ -285,7 +285,9 @@ def test_dead_or_hung_kernel_names_notebook_and_cell(built, source, timeout, mes
     assert result.returncode == 1
     assert f"notebook {STEM} (default) stopped in cell" in result.stderr
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    # the kernel's own log may show its interrupt; the build's message has no traceback
+    ours = result.stderr[result.stderr.index("error: notebook") :]
+    assert "Traceback" not in ours
     assert (built / "data/processed/_failed" / f"{STEM}--default.ipynb").exists()
     assert tree_state(built / "data/processed" / STEM) == before
 

@@ -65,5 +65,6 @@ def claims_document(rows: list[dict[str, Any]], essay: dict[str, Any]) -> dict[s
 
 
 def script_safe(document: dict[str, Any]) -> str:
-    """JSON for an inline <script type="application/ld+json"> (no '</' can close the tag)."""
-    return json.dumps(document, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    """JSON for an inline <script type="application/ld+json">: every '<' escaped, so no text
+    can close the tag or look like markup."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")

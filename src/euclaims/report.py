@@ -369,7 +369,10 @@ def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
     """Write reports/report.html if its content changed (and the PDF beside it)."""
     write_notebook_pages(list(specs))
     html, document = _render(specs)
-    atomic_write_text(REPORTS_DIR / "claims.jsonld", canonical_json(document))
+    jsonld_path = REPORTS_DIR / "claims.jsonld"
+    jsonld = canonical_json(document)
+    if not jsonld_path.exists() or jsonld_path.read_text(encoding="utf-8") != jsonld:
+        atomic_write_text(jsonld_path, jsonld)
     html_path = REPORTS_DIR / "report.html"
     pdf_path = REPORTS_DIR / "report.pdf"
     changed = not html_path.exists() or html_path.read_text(encoding="utf-8") != html
