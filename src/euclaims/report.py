@@ -145,9 +145,6 @@ _REMOTE_SCRIPT = re.compile(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>
 
 def write_notebook_pages(stems: list[str]) -> None:
     """reports/notebooks/<stem>.html: each executed notebook, an anchor per cell (its id)."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
     for stem in stems:
         executed = PROCESSED_DIR / stem / "executed.ipynb"
         target = REPORTS_DIR / "notebooks" / f"{stem}.html"
@@ -155,6 +152,9 @@ def write_notebook_pages(stems: list[str]) -> None:
         digest = hashlib.sha256(executed.read_bytes()).hexdigest()
         if target.exists() and stamp.exists() and stamp.read_text().strip() == digest:
             continue
+        import nbformat  # only when a page is stale: importing nbconvert costs a second
+        from nbconvert import HTMLExporter
+
         notebook = nbformat.read(executed, as_version=4)
         body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
         atomic_write_text(target, _REMOTE_SCRIPT.sub("", body))
