@@ -47,7 +47,7 @@ check: $(SETUP_STAMP) ## validate params.yaml, claims.yaml and every data/raw fi
 	$(PY) -m euclaims check
 
 lab: $(SETUP_STAMP) ## open JupyterLab with the euclaims kernel
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(SETUP_STAMP) ## time clean and no-op `make report` and `make test` (medians of 3)
 	$(PY) benchmarks/bench_build.py

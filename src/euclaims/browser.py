@@ -46,6 +46,7 @@ _MEASURE = """() => {
       const b = r.getBoundingClientRect();
       return b.top >= 0 && b.bottom <= height && b.height > 0;
     }).length,
+    overviewTop: box ? box.top : -1,
     overviewBottom: box ? box.bottom : -1,
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
@@ -73,6 +74,7 @@ class PageCheck:
     verdict_rows: int = 0
     overview_rows: int = 0
     overview_rows_on_screen: int = 0
+    overview_top: float = -1.0
     overview_bottom: float = -1.0
     scroll_width: int = 0
     client_width: int = 0
@@ -134,6 +136,7 @@ def check_page(
         check.verdict_rows = measured["verdictRows"]
         check.overview_rows = measured["overviewRows"]
         check.overview_rows_on_screen = measured["overviewRowsOnScreen"]
+        check.overview_top = measured["overviewTop"]
         check.overview_bottom = measured["overviewBottom"]
         check.scroll_width = measured["scrollWidth"]
         check.client_width = measured["clientWidth"]

@@ -8,6 +8,7 @@ static PNG of the same figure instead.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,12 +44,16 @@ def vega_script() -> str:
 
 
 def deciding_metric(claim: Claim, table: pd.DataFrame) -> str | None:
-    """The ledger's `deciding_metric`, else the claim's first metric with numbers in `table`."""
+    """The metric on the y axis: the ledger's `deciding_metric`, else the first metric the rule
+    names (as the static specification curves do), else the first claim metric with numbers."""
     import pandas as pd
 
     candidates = [claim.deciding_metric] if claim.deciding_metric else []
+    for step in (claim.rule or {}).get("verdicts", []):
+        named = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(step.get("when", "")))
+        candidates += [name for name in named if name in claim.metrics]
     candidates += list(claim.metrics)
-    for name in candidates:
+    for name in dict.fromkeys(candidates):
         if name in table.columns and pd.to_numeric(table[name], errors="coerce").notna().any():
             return name
     return None
