@@ -202,6 +202,19 @@ def test_upstream_sources_become_links():
     assert 'href="https://github.com/a/b"' in html and "&lt;now&gt;" in html
 
 
+def test_data_files_named_in_prose_link_to_their_source_entry():
+    html = str(
+        report.link_data_files(
+            "From data/raw/eu_membership.csv and population_eurostat.csv <b>; "
+            "not reference_facts/eu_membership.csv nor eu_membership.csvx",
+            ["eu_membership.csv", "population_eurostat.csv"],
+        )
+    )
+    assert html.count('href="#data-eu-membership-csv"') == 1
+    assert html.count('href="#data-population-eurostat-csv"') == 1
+    assert "&lt;b&gt;" in html
+
+
 # --- robustness, abstract, JSON-LD, citation ---------------------------------------------------
 
 
@@ -433,3 +446,156 @@ def test_copy_of_reports_keeps_nothing_outside(tmp_path: Path, built_full: Path)
     copy = tmp_path / "elsewhere" / "reports"
     shutil.copytree(built_full / "reports", copy)
     assert broken_links(copy) == []
+
+
+# --- a small project with every ledger extra, rendered end to end -------------------------------
+
+MINI_CLAIMS = """\
+verdict_scale:
+  supported: "Supported"
+  partly_supported: "Partly supported"
+  not_supported: "Not supported"
+  not_testable: "Not testable with the data at hand"
+  came_true: "Came true"
+  did_not_come_true: "Did not come true"
+  too_early: "Too early to tell"
+
+metric_display:
+  mini_share: {label: "Share of mini things", format: share}
+
+claims:
+  - id: mini-claim
+    paragraph: 3
+    quote: "mini things abound"
+    paraphrase: Mini things abound.
+    kind: comparison
+    family: sanctions
+    testable: true
+    notebook: mini
+    operationalisation: Counted in data/raw/curated.csv.
+    metrics: [mini_share, mini_flag]
+    multiverse: [choice]
+    deciding_metric: mini_share
+    rule:
+      plain: Supported if the share is above 0.4.
+      verdicts:
+        - verdict: supported
+          when: mini_share > 0.4
+      otherwise: not_supported
+    summary: "Share {mini_share:.2f}; flag {mini_flag}."
+    objections:
+      - objection: Why 0.4 and not 0.5?
+        answer: The specification curve shows both.
+    amendments:
+      - date: 2026-11-30
+        reason: A referee asked for it.
+        change: Threshold lowered from 0.5 to 0.4.
+  - id: mini-untestable
+    paragraph: 4
+    quote: "nobody can tell"
+    paraphrase: Nobody can tell.
+    kind: perception
+    family: hindsight
+    testable: false
+    untestable_reason: No survey asks it.
+"""
+MINI_PARAMS = """\
+mini:
+  title: A mini notebook
+  inputs: [curated.csv]
+  parameters:
+    choice:
+      type: str
+      default: a
+      choices: [a, b]
+      help: A choice.
+      alternatives: {b: "b is as defensible as a"}
+"""
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def _mini_project(root: Path) -> Path:
+    import base64
+
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "claims.yaml").write_text(MINI_CLAIMS)
+    (root / "params.yaml").write_text(MINI_PARAMS)
+    (root / "CITATION.cff").write_text((PROJECT_ROOT / "CITATION.cff").read_text())
+    (root / "ledger").mkdir()
+    (root / "ledger" / "registry.yaml").write_text(
+        "mini-claim:\n  - {rule_sha256: " + "a" * 64 + ", registered_on: 2026-11-25}\n"
+        "  - {rule_sha256: " + "b" * 64 + ", registered_on: 2026-11-30}\n"
+    )
+    resource = {
+        "path": "curated.csv", "title": "Curated facts", "hash": "sha256:" + "0" * 64,
+        "sources": [{"title": "Council pages (github.com/owner/repo, commit abcdef1)"}],
+        "licenses": [{"title": "CC BY 4.0"}], "upstream": [], "curated": [], "caveats": "",
+        "curated_rows": 10, "official_source_share": 0.9,
+    }  # fmt: skip
+    (root / "data" / "raw" / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    processed = root / "data" / "processed"
+    (processed / "mini").mkdir(parents=True)
+    (processed / "_multiverse" / "figures").mkdir(parents=True)
+    (processed / "_multiverse" / "figures" / "mini-claim.png").write_bytes(base64.b64decode(PNG))
+    (processed / "_multiverse" / "mini.csv").write_text(
+        "spec,choice,is_default,mini_flag,mini_share,verdict:mini-claim\n"
+        "default,a,true,true,0.42,supported\nchoice=b,b,false,true,0.38,not_supported\n"
+    )
+    robustness = {
+        "specifications": 2, "agree": 1, "share_agree": 0.5,
+        "verdict_counts": {"not_supported": 1, "supported": 1},
+        "decisive_choices": [{"choice": "choice", "value": "b", "verdict": "not_supported",
+                              "share_default": 0.0, "specifications": 1}],
+        "label": "fragile",
+        "sentence": "Supported at the default; across 2 specifications 50% Not supported, "
+                    "50% Supported — decided by choice.",
+    }  # fmt: skip
+    record = {
+        "notebook": "mini", "parameters": {"choice": "a"}, "inputs": {"curated.csv": "0" * 64},
+        "metrics": {"mini_share": 0.42, "mini_flag": True}, "figures": {},
+        "claims": {"mini-claim": {
+            "verdict": "supported", "label": "Supported", "summary": "Share 0.42; flag True.",
+            "robustness": robustness,
+            "specification_curve": {"file": "_multiverse/figures/mini-claim.png",
+                                    "caption": "Specification curve of mini-claim."},
+        }},
+        "package_version": "0.1.0", "git_commit": "0123456789abcdef",
+    }  # fmt: skip
+    (processed / "mini" / "results.json").write_text(json.dumps(record))
+    cell = {
+        "cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {},
+        "source": ['metrics = {"mini_share": 0.42, "mini_flag": True}'], "outputs": [],
+    }  # fmt: skip
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (processed / "mini" / "executed.ipynb").write_text(json.dumps(notebook))
+    return root
+
+
+def test_a_small_project_renders_every_ledger_extra(tmp_path: Path):
+    from conftest import run_cli
+
+    from euclaims.browser import broken_links
+
+    root = _mini_project(tmp_path / "mini")
+    result = run_cli(root, "report", "--no-pdf", timeout=300)
+    assert result.returncode == 0, result.stderr
+    html = (root / "reports" / "report.html").read_text(encoding="utf-8")
+    for expected in (
+        "What a referee would ask", "Why 0.4 and not 0.5?", "Amendments (1)",
+        "Threshold lowered from 0.5 to 0.4.", "Rule registered on 2026-11-25",
+        "amended 1 time since, last on 2026-11-30", "90% backed by an official source",
+        "Share of mini things", ">42%<", "flag yes", 'href="notebooks/mini.html#cell-1"',
+        "decided by choice", 'data-vega-spec="chart-1-spec"', "<strong>Figure 1.</strong>",
+        'href="https://github.com/owner/repo/tree/abcdef1"', 'href="#data-curated-csv"',
+        "Nobody can tell.", "No survey asks it.",
+    ):  # fmt: skip
+        assert expected in html, expected
+    assert "Mini flag" in html  # no label in metric_display: humanised
+    assert "mini_flag" in result.stderr  # ... and listed as unlabelled
+    page = (root / "reports" / "notebooks" / "mini.html").read_text(encoding="utf-8")
+    assert 'id="cell-1"' in page
+    reviews = json.loads((root / "reports" / "claims.jsonld").read_text())["@graph"]
+    assert [r["reviewRating"].get("ratingValue") for r in reviews] == [3, None]
+    assert broken_links(root / "reports") == []
+    again = run_cli(root, "report", "--no-pdf", timeout=300)
+    assert again.returncode == 0 and "wrote" not in again.stderr  # nothing changed: no rewrite

@@ -399,6 +399,21 @@ def linkify(text: str) -> Markup:
     return Markup("".join(out))
 
 
+def link_data_files(text: str, names: list[str]) -> Markup:
+    """Escape `text`; each mention of a data/raw file (with or without 'data/raw/') links to its
+    entry in the data-sources section."""
+    escaped = str(escape(text))
+    if not names:
+        return Markup(escaped)
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w/.-])((?:data/raw/)?({alternatives}))(?![\w-])")
+    return Markup(
+        pattern.sub(
+            lambda m: f'<a href="#{data_anchor(m[2])}"><code>{breakable(m[1])}</code></a>', escaped
+        )
+    )
+
+
 # --- robustness ------------------------------------------------------------------------------
 
 
@@ -751,6 +766,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["breakable"] = breakable
     environment.filters["linkify"] = linkify
     environment.filters["data_anchor"] = data_anchor
+    environment.filters["link_data_files"] = link_data_files
     environment.filters["tojson_script"] = lambda data: Markup(
         json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
     )
@@ -803,6 +819,7 @@ def report_context(specs: dict[str, NotebookSpec], pdf: bool = False) -> dict[st
         "specs": specs,
         "records": records,
         "resources": resources,
+        "resource_names": [resource["path"] for resource in resources],
         "versions": environment_versions(),
         "commits": commits,
         "citation": citation,
