@@ -511,7 +511,10 @@ mini:
       help: A choice.
       alternatives: {b: "b is as defensible as a"}
 """
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+PNG = (  # a 1x1 pixel
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5E"
+    "rkJggg=="
+)
 
 
 def _mini_project(root: Path) -> Path:
@@ -599,3 +602,15 @@ def test_a_small_project_renders_every_ledger_extra(tmp_path: Path):
     assert broken_links(root / "reports") == []
     again = run_cli(root, "report", "--no-pdf", timeout=300)
     assert again.returncode == 0 and "wrote" not in again.stderr  # nothing changed: no rewrite
+
+
+def test_a_failing_interactive_chart_keeps_the_static_figure(monkeypatch, capsys):
+    from euclaims import charts
+
+    def broken(parameters):
+        raise KeyError("cohesion_index")
+
+    monkeypatch.setitem(charts.TIME_SERIES, "some_figure", broken)
+    assert charts.time_series("some_figure", {}) is None
+    assert "figure 'some_figure' was not drawn" in capsys.readouterr().err
+    assert charts.time_series("no_such_figure", {}) is None

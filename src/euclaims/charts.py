@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,7 +223,7 @@ def _unga_cohesion(parameters: dict[str, Any]) -> dict[str, Any]:
     from .data import load_raw
 
     rollcalls = load_raw("unga_eu_rollcalls.csv")
-    index = parameters.get("cohesion_index", "majority_share")
+    index = parameters["cohesion_index"]
     agreement = sanctions.session_agreement(rollcalls, index).rename("value")
     with_russia = sanctions.eu_majority_with_russia(rollcalls).rename("value")
     frame = pd.concat(
@@ -274,6 +275,20 @@ TIME_SERIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 
 def time_series(name: str, parameters: dict[str, Any]) -> dict[str, Any] | None:
-    """The interactive version of figure `name`, or None when it has none."""
+    """The interactive version of figure `name`, or None when it has none.
+
+    An interactive version is an addition to the static figure: when its builder fails (e.g.
+    an analysis function it calls was renamed), the report says so and keeps the static figure.
+    """
     builder = TIME_SERIES.get(name)
-    return None if builder is None else builder(parameters)
+    if builder is None:
+        return None
+    try:
+        return builder(parameters)
+    except Exception as exc:  # reported below; the static figure stays
+        print(
+            f"note: the interactive version of figure '{name}' was not drawn "
+            f"({type(exc).__name__}: {exc}); the report shows its static image",
+            file=sys.stderr,
+        )
+        return None
