@@ -1,24 +1,32 @@
-"""The report in a real browser (headless Chromium) and its PDF.
+"""The report in a real browser (headless Chromium driven by Playwright) and its PDF.
 
 Chromium is a system package (`apt-get install -y chromium`); CI installs it. Where it is absent
 outside CI these tests are skipped with that reason; in CI (CI=true) its absence is a failure.
+What they measure: the verdict overview on the first 1280x800 screen, no horizontal scroll at
+390 px, every link of a copied reports/ resolving, key numbers linking to cell anchors that
+exist, no duplicate ids, no request leaving the machine, an A4 PDF with page numbers and
+bookmarks.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from euclaims.browser import check_page
+from euclaims.browser import DESKTOP, PHONE, broken_links, check_page, page_links
 from euclaims.claims import load_ledger
-from euclaims.paths import REPORTS_DIR
-from euclaims.report import chromium_binary, write_pdf
+from euclaims.paths import PROJECT_ROOT
+from euclaims.report import chromium_binary, html_headings, write_pdf
 
 pytestmark = pytest.mark.slow
 CHROMIUM = chromium_binary()
+#: The ledger is growing (a post-2022 notebook is on its way): the overview must leave room.
+CLAIMS_TO_FIT = 28
+SCREENSHOTS = PROJECT_ROOT / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -30,24 +38,103 @@ def chromium() -> str:
     return CHROMIUM
 
 
-def test_report_renders_offline_without_errors(built_full: Path, chromium: str):
-    screenshot = REPORTS_DIR / "browser-test.png"
-    check = check_page(built_full / "reports" / "report.html", chromium, screenshot)
+@pytest.fixture(scope="module")
+def copied(built_full: Path, tmp_path_factory) -> Path:
+    """reports/ copied somewhere else, as a reader would receive it."""
+    target = tmp_path_factory.mktemp("copied") / "somewhere" / "reports"
+    shutil.copytree(built_full / "reports", target)
+    return target
+
+
+def test_first_screen_shows_every_verdict_offline(copied: Path, built_full: Path, chromium: str):
+    screenshot = copied.parent / "first-screen.png"
+    check = check_page(copied / "report.html", chromium, screenshot, viewport=DESKTOP)
+    claims = len(load_ledger(built_full / "claims.yaml"))
     assert check.console_errors == []
     assert check.external_requests == []
-    assert check.images, "the report has no figures"
-    assert all(complete and width > 0 for complete, width, _ in check.images), check.images
-    assert check.verdict_table_visible
-    assert check.verdict_rows == len(load_ledger(built_full / "claims.yaml"))
+    assert check.images and all(done and width > 0 for done, width, _ in check.images)
+    assert check.overview_rows == claims
+    assert check.overview_fits, (check.overview_rows_on_screen, check.overview_bottom)
+    row_height = (check.overview_bottom - check.overview_top) / claims
+    projected = check.overview_bottom + max(CLAIMS_TO_FIT - claims, 0) * row_height
+    assert projected <= DESKTOP[1], f"{CLAIMS_TO_FIT} claims would end at {projected:.0f} px"
+    assert check.verdict_table_visible and check.verdict_rows == claims
+    assert check.duplicate_ids == []
+    assert not check.horizontal_scroll
+    assert check.chart_boxes > 0 and check.charts_drawn == check.chart_boxes
     assert screenshot.stat().st_size > 10_000
 
 
-def test_pdf_is_printed_from_the_html(built: Path, chromium: str, tmp_path: Path):
-    pdf = tmp_path / "report.pdf"
-    assert write_pdf(built / "reports" / "report.html", pdf)
-    payload = pdf.read_bytes()
-    assert payload.startswith(b"%PDF-")
-    assert payload.count(b"/Type /Page") + payload.count(b"/Type/Page") >= 2
+def test_phone_has_no_horizontal_scroll(copied: Path, chromium: str):
+    check = check_page(copied / "report.html", chromium, copied.parent / "phone.png", PHONE)
+    assert check.scroll_width <= PHONE[0], check.overflowing
+    assert check.overflowing == []
+    assert check.console_errors == [] and check.external_requests == []
+    assert check.charts_drawn == check.chart_boxes
+
+
+def test_every_link_of_a_copied_report_resolves(copied: Path):
+    assert broken_links(copied) == []
+    _, links = page_links(copied / "report.html")
+    assert not [link for link in links if link.startswith(("file:", "/"))]
+    assert any(link.startswith("notebooks/") for link in links)
+
+
+def test_every_key_number_links_to_a_cell_that_exists(copied: Path, chromium: str):
+    check = check_page(copied / "report.html", chromium)
+    assert len(check.key_number_links) >= 20
+    targets = {}
+    for link in check.key_number_links:
+        match = re.fullmatch(r"notebooks/([a-z0-9_]+)\.html#(cell-\d+)", link)
+        assert match, f"key number link {link!r} does not point to a notebook cell"
+        page = copied / "notebooks" / f"{match[1]}.html"
+        if page not in targets:
+            targets[page] = page_links(page)[0]
+        assert match[2] in targets[page], f"{link}: no such cell anchor"
+
+
+def test_notebook_pages_load_offline_without_duplicate_ids(copied: Path, chromium: str):
+    for page in sorted((copied / "notebooks").glob("*.html")):
+        check = check_page(page, chromium)
+        assert check.external_requests == [], page.name
+        assert check.console_errors == [], page.name
+        assert check.duplicate_ids == [], page.name
+
+
+def test_pdf_is_a4_with_page_numbers_and_bookmarks(built: Path, chromium: str, tmp_path: Path):
+    from pypdf import PdfReader
+
+    html = built / "reports" / "report.html"
+    pdf = built / "reports" / "report-test.pdf"
+    try:
+        assert write_pdf(html, pdf)
+        reader = PdfReader(pdf)
+        assert len(reader.pages) >= 2
+        width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, "not A4"
+        assert re.search(r"page 2 of \d+", reader.pages[1].extract_text())
+
+        def titles(items) -> list[str]:
+            out = []
+            for item in items:
+                out += titles(item) if isinstance(item, list) else [item.title]
+            return out
+
+        bookmarks = titles(reader.outline)
+        headings = html_headings(html.read_text(encoding="utf-8"))
+        assert len(bookmarks) >= 10
+        assert set(bookmarks) <= set(headings), set(bookmarks) - set(headings)
+        assert "Data sources and licences" in bookmarks
+        uris = [
+            str(annotation.get_object()["/A"]["/URI"])
+            for page in reader.pages
+            for annotation in page.get("/Annots") or []
+            if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
+        ]
+        assert uris and not [u for u in uris if u.startswith("file:") or str(built) in u]
+        assert any(u.startswith("notebooks/") for u in uris)
+    finally:
+        pdf.unlink(missing_ok=True)
 
 
 def test_missing_chromium_is_reported_not_fatal(built: Path, tmp_path: Path, monkeypatch, capsys):
@@ -55,3 +142,12 @@ def test_missing_chromium_is_reported_not_fatal(built: Path, tmp_path: Path, mon
     assert write_pdf(built / "reports" / "report.html", tmp_path / "report.pdf") is False
     assert "apt-get install -y chromium" in capsys.readouterr().err
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_screenshots_for_the_readme_are_current_sizes():
+    """docs/ holds the first-screen (1280x800) and phone (390 px) screenshots."""
+    for name in ("report-first-screen.png", "report-phone.png"):
+        payload = (SCREENSHOTS / name).read_bytes()
+        assert payload.startswith(b"\x89PNG")
+    width = int.from_bytes((SCREENSHOTS / "report-first-screen.png").read_bytes()[16:20], "big")
+    assert width == DESKTOP[0]

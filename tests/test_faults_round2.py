@@ -383,31 +383,16 @@ def test_stale_pdf_does_not_survive_a_failed_print(tmp_path, monkeypatch):
     html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
     html.write_text("<p>new</p>")
     pdf.write_bytes(b"%PDF old")
-    report.pdf_stamp(pdf).write_text("old-digest\n")
-    fake = tmp_path / "chromium"
-    fake.write_text("#!/bin/sh\nsleep 5\n")
-    fake.chmod(0o755)
-    monkeypatch.setattr(report, "chromium_binary", lambda: str(fake))
-    monkeypatch.setattr(report, "PDF_TIMEOUT", 1)
-    with pytest.raises(
-        EuclaimsError, match=r"report.pdf: printing the report to PDF failed \(timed"
-    ):
+    (tmp_path / report.PDF_SOURCE_FILE).write_text("old-digest\n")
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(report, "chromium_binary", lambda: str(broken))
+    monkeypatch.setattr(report, "PDF_TIMEOUT_MS", 5000)
+    with pytest.raises(EuclaimsError, match=r"report.pdf: printing the report to PDF failed"):
         report.write_pdf(html, pdf)
-    assert not pdf.exists() and not report.pdf_stamp(pdf).exists()
+    assert not pdf.exists() and not (tmp_path / report.PDF_SOURCE_FILE).exists()
     assert not list(tmp_path.glob(".report.pdf.tmp"))
-
-
-def test_pdf_freshness_follows_the_html(tmp_path):
-    import hashlib
-
-    from euclaims import report
-
-    pdf = tmp_path / "report.pdf"
-    assert not report.pdf_is_fresh(pdf, "<p>x</p>")
-    pdf.write_bytes(b"%PDF")
-    report.pdf_stamp(pdf).write_text(hashlib.sha256(b"<p>x</p>").hexdigest() + "\n")
-    assert report.pdf_is_fresh(pdf, "<p>x</p>")
-    assert not report.pdf_is_fresh(pdf, "<p>y</p>")
 
 
 def test_runaway_output_is_named_with_its_cell():

@@ -1,4 +1,10 @@
-"""Compile reports/report.html from results.json files and figures only (no recomputation)."""
+"""Compile the report (reports/): report.html, one HTML page per executed notebook, claims.jsonld
+and report.pdf, from results.json files, figures, the multiverse tables and the ledger.
+
+Everything in reports/ links only within reports/ (relative links) or to public https pages, so
+the folder can be copied anywhere. Key numbers link to the notebook cell that computed them,
+figures to the cell that drew them, data files to their entry in the data-sources section.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +15,33 @@ import json
 import platform
 import re
 import shutil
-import subprocess
 import sys
+from collections import Counter
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from markupsafe import Markup, escape
 
-from .claims import VERDICT_LABELS, Claim, load_ledger, metric_value
+from .charts import CURVE_HINT, HINTS
+from .claims import VERDICT_LABELS, Claim, load_ledger
+from .display import (
+    MetricDisplay,
+    display_for,
+    format_percent,
+    format_value,
+    load_metric_display,
+    readable_text,
+)
 from .errors import EuclaimsError
-from .fileio import atomic_write_text, canonical_json
-from .jsonld import claims_document, script_safe
+from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .manifest import read_manifest
 from .params import NotebookSpec
-from .paths import PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
+from .paths import CLAIMS_FILE, MANIFEST_FILE, PACKAGE_DIR, PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
 from .pipeline import read_record
-from .registry import load_registry
+from .yamlload import YAML_LOADER
 
 REPORT_PACKAGES = (
     "euclaims",
@@ -37,6 +53,11 @@ REPORT_PACKAGES = (
     "nbval",
     "pandera",
     "jinja2",
+    "nbconvert",
+    "altair",
+    "vl-convert-python",
+    "playwright",
+    "pypdf",
 )
 FAMILY_TITLES = {
     "sanctions": "Sanctions consensus",
@@ -54,6 +75,40 @@ VERDICT_ICONS = {
     "not_testable": "?",
     "too_early": "…",
 }
+#: Badge text: the verdict scale's labels, with the long 'not testable' label shortened.
+VERDICT_SHORT = {**VERDICT_LABELS, "not_testable": "Not testable"}
+#: Order of verdicts when sorting and in the abstract (best supported first).
+VERDICT_ORDER = (
+    "supported",
+    "came_true",
+    "partly_supported",
+    "too_early",
+    "not_supported",
+    "did_not_come_true",
+    "not_testable",
+)
+#: The rating scale of the ClaimReviews (schema.org Rating: 1 worst, 3 best; none if untested).
+RATING_VALUES = {
+    "supported": 3,
+    "came_true": 3,
+    "partly_supported": 2,
+    "too_early": 2,
+    "not_supported": 1,
+    "did_not_come_true": 1,
+}
+ROBUSTNESS_ORDER = ("robust", "fragile", "specification-dependent", "single specification")
+NOT_RUN = "not run"
+NO_TEST = "no test"
+REGISTRY_FILE = PROJECT_ROOT / "ledger" / "registry.yaml"
+CITATION_FILE = PROJECT_ROOT / "CITATION.cff"
+NOTEBOOK_PAGES = "notebooks"
+FINGERPRINT_FILE = ".report.fingerprint"
+#: Where the multiverse runner writes its table per notebook (data/processed/_multiverse).
+MULTIVERSE_DIR = PROCESSED_DIR / "_multiverse"
+PDF_SOURCE_FILE = ".report.pdf.source"
+
+
+# --- environment and small helpers ---------------------------------------------------------
 
 
 def environment_versions() -> dict[str, str]:
@@ -67,113 +122,387 @@ def environment_versions() -> dict[str, str]:
     return versions
 
 
-def format_metric(value: Any, name: str = "") -> str:
-    """Human-readable metric value with its unit: years without separators, yes/no for
-    booleans, verdict keys as labels, one number format (3 significant digits, no exponent
-    above 1e-4)."""
-    unit = value.get("unit", "") if isinstance(value, dict) else ""
-    value = metric_value(value)
-    if value is None:
-        return "missing (no sourced value)"
-    if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, int) and (name.endswith("year") or "_year_" in name):
-        text = str(value)
-    elif isinstance(value, int):
-        text = f"{value:,}"
-    elif isinstance(value, float):
-        text = _number(value)
-    elif isinstance(value, str) and value in VERDICT_LABELS:
-        text = VERDICT_LABELS[value]
-    else:
-        text = str(value)
-    return f"{text} {unit}".strip()
-
-
-def _number(value: float) -> str:
-    if value == 0 or abs(value) >= 1e-4:
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return f"{value:.2e}".replace("e-0", " × 10^-").replace("e-", " × 10^-")
-
-
-def metric_label(name: str) -> str:
-    """A readable label for a metric id (the ledger's metric_display label when given)."""
-    text = name.replace("_", " ")
-    for short, long in (("pct", "%"), ("eu28", "EU28"), ("eu27", "EU27"), ("unga", "UNGA"),
-                        ("gdp", "GDP"), ("cv", "CV"), ("pesco", "PESCO")):  # fmt: skip
-        text = re.sub(rf"\b{short}\b", long, text)
-    return text[:1].upper() + text[1:]
-
-
 def breakable(text: str) -> Markup:
-    """Escape `text` and allow line breaks after '_' and '-' (long metric names and ids)."""
+    """Escape `text` and allow line breaks after '_', '-', '/' and '=' (ids, paths)."""
     escaped = str(escape(text))
-    return Markup(re.sub(r"([_-])", r"\1<wbr>", escaped))
+    return Markup(re.sub(r"([_/=-])", r"\1<wbr>", escaped))
 
 
-def figure_cells(executed: Path) -> dict[str, dict[str, Any]]:
-    """The code cell that saved each figure (matched by its quoted name): {count, id}."""
-    if not executed.exists():
-        return {}
-    notebook = json.loads(executed.read_text(encoding="utf-8"))
-    cells = {}
-    for cell in notebook.get("cells", []):
-        source = "".join(cell.get("source", ""))
-        if cell.get("cell_type") == "code" and "save_figure(" in source:
-            for name in re.findall(r"""["']([A-Za-z0-9_]+)["']""", source):
-                cells.setdefault(name, {"count": cell.get("execution_count"), "id": cell.get("id")})
-    return cells
+def slug(text: str) -> str:
+    """An id fragment: lower case, runs of other characters as '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def metrics_cell(executed: Path) -> dict[str, Any] | None:
-    """The code cell that computed the notebook's metrics (the call of evaluate, else the
-    call of record_results): {count, id}."""
-    if not executed.exists():
-        return None
-    cells = [c for c in json.loads(executed.read_text(encoding="utf-8")).get("cells", [])
-             if c.get("cell_type") == "code"]  # fmt: skip
-    for marker in (".evaluate(", "record_results("):
-        for cell in cells:
-            if marker in "".join(cell.get("source", "")):
-                return {"count": cell.get("execution_count"), "id": cell.get("id")}
-    return None
+def data_anchor(path: str) -> str:
+    """The id of a data file's entry in the data-sources section."""
+    return f"data-{slug(path)}"
 
 
-#: Scripts the nbconvert lab template loads from CDNs: left out, the report works offline.
-_REMOTE_SCRIPT = re.compile(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>')
+def family_title(family: str) -> str:
+    return FAMILY_TITLES.get(family) or family.replace("-", " ").capitalize()
 
 
-def write_notebook_pages(stems: list[str]) -> None:
-    """reports/notebooks/<stem>.html: each executed notebook, an anchor per cell (its id)."""
-    for stem in stems:
-        executed = PROCESSED_DIR / stem / "executed.ipynb"
-        target = REPORTS_DIR / "notebooks" / f"{stem}.html"
-        stamp = target.with_name(f".{stem}.source-sha256")
-        digest = hashlib.sha256(executed.read_bytes()).hexdigest()
-        if target.exists() and stamp.exists() and stamp.read_text().strip() == digest:
-            continue
-        import nbformat  # only when a page is stale: importing nbconvert costs a second
-        from nbconvert import HTMLExporter
-
-        notebook = nbformat.read(executed, as_version=4)
-        body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
-        atomic_write_text(target, _REMOTE_SCRIPT.sub("", body))
-        atomic_write_text(stamp, digest + "\n")
+def multiverse_table(stem: str) -> Path:
+    """The multiverse CSV of a notebook (one row per specification)."""
+    return MULTIVERSE_DIR / f"{stem}.csv"
 
 
-def figure_data_uri(path: Path) -> str:
+def data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[str, Any]]:
-    """One row per ledger claim: verdict, robustness and key numbers (or why untestable)."""
-    rows = []
-    for claim in ledger.values():
-        row = {"claim": claim, "key_numbers": []}
-        if not claim.testable:
-            row.update(
-                verdict="not_testable", summary=claim.untestable_reason, robustness=None, curve=None
+# --- notebook pages and cell anchors -------------------------------------------------------
+
+
+def notebook_page(stem: str) -> str:
+    """Link from report.html to the HTML page of notebook `stem`."""
+    return f"{NOTEBOOK_PAGES}/{stem}.html"
+
+
+def cell_link(stem: str, cell: int | None) -> str:
+    """Link to code cell [cell] of a notebook page (to the page when the cell is unknown)."""
+    return notebook_page(stem) + (f"#cell-{cell}" if cell else "")
+
+
+def render_notebook_html(executed: Path, stem: str) -> str:
+    """The executed notebook as one offline HTML page with an anchor `cell-<n>` per code cell."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(PACKAGE_DIR / "templates")],
+        template_file="notebook.html.j2",
+    )
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata["title"] = f"{stem} (executed notebook, euclaims)"
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": stem}})
+    return body
+
+
+def write_notebook_pages(stems: list[str], reports: Path = REPORTS_DIR) -> list[Path]:
+    """Render each executed notebook to reports/notebooks/<stem>.html (only when it changed)."""
+    written = []
+    folder = reports / NOTEBOOK_PAGES
+    for stem in stems:
+        executed = PROCESSED_DIR / stem / "executed.ipynb"
+        if not executed.exists():
+            raise EuclaimsError(f"{executed} is missing; run `make report`")
+        html = render_notebook_html(executed, stem)
+        target = folder / f"{stem}.html"
+        if not target.exists() or target.read_text(encoding="utf-8") != html:
+            atomic_write_text(target, html)
+            written.append(target)
+    for stale in sorted(folder.glob("*.html")) if folder.exists() else []:
+        if stale.stem not in stems:
+            stale.unlink()
+    return written
+
+
+def read_notebook(executed: Path) -> dict:
+    if not executed.exists():
+        return {"cells": []}
+    return json.loads(executed.read_text(encoding="utf-8"))
+
+
+def _code_cells(notebook: dict) -> list[tuple[int | None, str, str]]:
+    """(execution count, source, text of the outputs) of each code cell."""
+    cells = []
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            text = output.get("text") or output.get("data", {}).get("text/plain", "")
+            outputs.append("".join(text) if isinstance(text, list) else str(text))
+        source = "".join(cell.get("source", ""))
+        cells.append((cell.get("execution_count"), source, "".join(outputs)))
+    return cells
+
+
+def figure_cells(notebook: dict) -> dict[str, int]:
+    """Execution count of the code cell that saved each figure (matched by its quoted name)."""
+    cells: dict[str, int] = {}
+    for count, source, _ in _code_cells(notebook):
+        if "save_figure(" in source:
+            for name in re.findall(r"""["']([A-Za-z0-9_]+)["']""", source):
+                cells.setdefault(name, count)
+    return cells
+
+
+def metric_cells(notebook: dict, names: list[str]) -> dict[str, int | None]:
+    """The code cell that computed each metric.
+
+    First the cell whose code names the metric in quotes (where it is assigned); else the
+    first cell whose output shows it; else the cell that records the results.
+    """
+    cells = _code_cells(notebook)
+    recording = next((c for c, source, _ in cells if "record_results(" in source), None)
+    found: dict[str, int | None] = {}
+    for name in names:
+        quoted = re.compile(rf"""["']{re.escape(name)}["']""")
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        count = next((c for c, source, _ in cells if quoted.search(source)), None)
+        if count is None:
+            count = next((c for c, _, output in cells if word.search(output)), None)
+        found[name] = count if count is not None else recording
+    return found
+
+
+# --- ledger extras: registration, curated sources, citation --------------------------------
+
+
+def registration_for(claim_id: str, path: Path | None = None) -> dict[str, Any] | None:
+    """The claim's pre-registration from ledger/registry.yaml, or None when there is none.
+
+    The registry maps claim ids to the registered versions of their rule,
+    `[{rule_sha256, registered_on, commit?}]`, oldest first. Returns registered_on (first),
+    rule_sha256 and commit (latest) and the number of amendments (versions after the first).
+    """
+    path = REGISTRY_FILE if path is None else path
+    registry = _read_registry(path)
+    versions = registry.get(claim_id) or []
+    if not versions:
+        return None
+    if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+        raise EuclaimsError(f"{path}: '{claim_id}' must be a list of registered versions")
+    for position, version in enumerate(versions, start=1):
+        if "registered_on" not in version or "rule_sha256" not in version:
+            raise EuclaimsError(
+                f"{path}: '{claim_id}' version #{position} needs rule_sha256 and registered_on"
             )
+    first, latest = versions[0], versions[-1]
+    return {
+        "registered_on": str(first["registered_on"]),
+        "latest_on": str(latest["registered_on"]),
+        "rule_sha256": str(latest["rule_sha256"]),
+        "commit": str(latest.get("commit") or first.get("commit") or ""),
+        "amendments": len(versions) - 1,
+    }
+
+
+def _read_registry(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        registry = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
+    except yaml.YAMLError as exc:
+        raise EuclaimsError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(registry, dict):
+        raise EuclaimsError(f"{path}: expected a mapping of claim ids to registered versions")
+    return registry
+
+
+def curated_sources(spec: NotebookSpec | None, resources: dict[str, dict]) -> list[dict]:
+    """For the curated tables a notebook reads: rows and the share backed by an official source."""
+    if spec is None:
+        return []
+    found = []
+    for name in spec.inputs:
+        resource = resources.get(name, {})
+        share = resource.get("official_source_share")
+        if share is None:
+            continue
+        found.append(
+            {
+                "path": name,
+                "anchor": data_anchor(name),
+                "rows": resource.get("curated_rows"),
+                "share": float(share),
+                "share_text": format_percent(100 * float(share)),
+            }
+        )
+    return found
+
+
+def load_citation(path: Path | None = None) -> dict[str, Any]:
+    """CITATION.cff as a mapping (empty when absent): the one source of citation metadata."""
+    path = CITATION_FILE if path is None else path
+    if not path.exists():
+        return {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
+
+
+def bibtex(citation: dict[str, Any], commit: str) -> str:
+    """A BibTeX @software entry from CITATION.cff, pinned to the commit of the build."""
+    authors = " and ".join(
+        author.get("name")
+        or " ".join(p for p in (author.get("given-names"), author.get("family-names")) if p)
+        for author in citation.get("authors", [])
+    )
+    released = str(citation.get("date-released", ""))
+    fields = {
+        "author": "{" + authors + "}" if authors else "",
+        "title": "{" + str(citation.get("title", "")) + "}",
+        "year": released[:4],
+        "version": str(citation.get("version", "")),
+        "note": f"Git commit {commit[:12]}" if commit and commit != "unknown" else "",
+        "url": str(citation.get("repository-code") or citation.get("url") or ""),
+        "doi": str(citation.get("doi") or ""),
+        "license": str(citation.get("license", "")),
+    }
+    key = "euclaims" + (released[:4] or "")
+    lines = [f"@software{{{key},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields.items() if value]
+    return "\n".join(lines) + "\n}\n"
+
+
+# --- upstream sources as links -------------------------------------------------------------
+
+_LINK_PATTERNS = (
+    # full addresses
+    (re.compile(r"https?://[^\s,;)\]]+"), lambda m: m[0].rstrip(".")),
+    # github.com/owner/repo, optionally followed by '(, )commit <sha>'
+    (
+        re.compile(
+            r"github\.com/([\w.-]+/[\w.-]+?)(?=[\s,;)]|$)"
+            r"(?:[^()]*?\b(?:commit|blob) ([0-9a-f]{7,40}))?"
+        ),
+        lambda m: f"https://github.com/{m[1]}" + (f"/tree/{m[2]}" if m[2] else ""),
+    ),
+    # doi 10.x/y, doi:10.x/y
+    (re.compile(r"\bdoi:? ?(10\.\d{4,9}/[^\s,;)]+)", re.I), lambda m: f"https://doi.org/{m[1]}"),
+    # handles
+    (re.compile(r"\bhdl:(\d[\d.]*/[^\s,;)]+)"), lambda m: f"https://hdl.handle.net/{m[1]}"),
+    # bare domains of public bodies and projects
+    (
+        re.compile(r"\b(?:www\.)?[a-z0-9-]+\.(?:org|int|eu)(?:/[^\s,;)]*)?\b"),
+        lambda m: "https://" + m[0],
+    ),
+)
+
+
+def source_links(text: str) -> list[tuple[str, str]]:
+    """(matched text, https address) for each address a source's title names."""
+    found: list[tuple[int, int, str, str]] = []
+    for pattern, address in _LINK_PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e, _, _ in found):
+                continue
+            found.append((start, end, match[0], address(match)))
+    return [(shown, url) for _, _, shown, url in sorted(found)]
+
+
+def linkify(text: str) -> Markup:
+    """Escape a source title and make each address in it a link (new tab, no referrer)."""
+    out, position = [], 0
+    for shown, url in source_links(text):
+        start = text.index(shown, position)
+        out.append(str(escape(text[position:start])))
+        out.append(
+            f'<a href="{escape(url)}" rel="noreferrer noopener" target="_blank">'
+            f"{breakable(shown)}</a>"
+        )
+        position = start + len(shown)
+    out.append(str(escape(text[position:])))
+    return Markup("".join(out))
+
+
+def link_data_files(text: str, names: list[str]) -> Markup:
+    """Escape `text`; each mention of a data/raw file (with or without 'data/raw/') links to its
+    entry in the data-sources section."""
+    escaped = str(escape(text))
+    if not names:
+        return Markup(escaped)
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w/.-])((?:data/raw/)?({alternatives}))(?![\w-])")
+    return Markup(
+        pattern.sub(
+            lambda m: f'<a href="#{data_anchor(m[2])}"><code>{breakable(m[1])}</code></a>', escaped
+        )
+    )
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+
+def robustness_record(raw: dict[str, Any] | None, verdict: str) -> dict[str, Any] | None:
+    """The multiverse robustness record; a legacy sweep record {holds, of, flips} is converted."""
+    if not raw:
+        return None
+    if "specifications" in raw:
+        return {**raw, "decisive_choices": raw.get("decisive_choices", [])}
+    total, agree = int(raw["of"]), int(raw["holds"])
+    share = agree / total if total else 0.0
+    label = (
+        "single specification"
+        if total < 2
+        else "robust"
+        if share >= 0.9
+        else "fragile"
+        if share >= 0.5
+        else "specification-dependent"
+    )
+    counts = Counter([verdict] * agree + [flip["verdict"] for flip in raw.get("flips", [])])
+    sentence = (
+        f"{VERDICT_LABELS[verdict]} in {agree} of {total} specifications "
+        "(one choice varied at a time)."
+    )
+    return {
+        "specifications": total,
+        "agree": agree,
+        "share_agree": round(share, 4),
+        "verdict_counts": dict(sorted(counts.items())),
+        "decisive_choices": [],
+        "label": label,
+        "sentence": sentence,
+    }
+
+
+# --- the rows of the report ----------------------------------------------------------------
+
+
+def key_numbers(
+    claim: Claim,
+    record: dict[str, Any],
+    display: dict[str, MetricDisplay],
+    cells: dict[str, int | None],
+) -> list[dict[str, Any]]:
+    """Each of the claim's metrics as label, readable value and link to its cell."""
+    numbers = []
+    for name in claim.metrics:
+        entry = display_for(name, display)
+        cell = cells.get(name)
+        numbers.append(
+            {
+                "name": name,
+                "label": entry.label,
+                "value": format_value(record["metrics"].get(name), entry),
+                "cell": cell,
+                "href": cell_link(claim.notebook, cell),
+                "labelled": name in display,
+            }
+        )
+    return numbers
+
+
+def claim_rows(
+    ledger: dict[str, Claim],
+    records: dict[str, dict],
+    display: dict[str, MetricDisplay] | None = None,
+    notebooks: dict[str, dict] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per ledger claim: verdict, robustness, key numbers (or why it is untestable)."""
+    display = {} if display is None else display
+    notebooks = {} if notebooks is None else notebooks
+    cells = {
+        stem: metric_cells(notebooks.get(stem, {"cells": []}), sorted(record["metrics"]))
+        for stem, record in records.items()
+    }
+    rows = []
+    for position, claim in enumerate(ledger.values()):
+        row: dict[str, Any] = {
+            "claim": claim,
+            "position": position,
+            "key_numbers": [],
+            "robustness": None,
+            "spec_curve": None,
+            "curve_figure": None,
+            "cited_figures": [],
+        }
+        if not claim.testable:
+            row.update(verdict="not_testable", summary=claim.untestable_reason)
         elif claim.notebook not in records:
             raise EuclaimsError(
                 f"claim '{claim.id}' is testable but notebook '{claim.notebook}' has no results; "
@@ -189,72 +518,245 @@ def claim_rows(ledger: dict[str, Claim], records: dict[str, dict]) -> list[dict[
             verdict = record["claims"][claim.id]
             row.update(
                 verdict=verdict["verdict"],
-                summary=verdict["summary"],
-                robustness=verdict.get("robustness"),
-                curve=_curve(verdict.get("specification_curve")),
-                key_numbers=[
-                    (metric_label(name), format_metric(record["metrics"][name], name), name)
-                    for name in claim.metrics
-                ],
+                summary=readable_text(verdict["summary"]),
+                robustness=robustness_record(verdict.get("robustness"), verdict["verdict"]),
+                spec_curve=verdict.get("specification_curve"),
+                key_numbers=key_numbers(claim, record, display, cells[claim.notebook]),
             )
         row["label"] = VERDICT_LABELS[row["verdict"]]
+        row["short"] = VERDICT_SHORT[row["verdict"]]
         row["icon"] = VERDICT_ICONS[row["verdict"]]
+        row["robustness_label"] = robustness_label(row["robustness"], claim.testable)
         rows.append(row)
     return rows
 
 
-def _curve(entry: dict | None) -> dict | None:
-    """The specification curve of a claim, embedded (paths are relative to data/processed)."""
-    if not entry:
-        return None
-    return {**entry, "uri": figure_data_uri(PROCESSED_DIR / entry["file"])}
+def robustness_label(robustness: dict[str, Any] | None, testable: bool) -> str:
+    """The robustness label, or why there is none (not run in this build, or no test)."""
+    if robustness:
+        return robustness["label"]
+    return NOT_RUN if testable else NO_TEST
 
 
-def essay_metadata() -> dict[str, Any]:
-    """The `essay:` block of claims.yaml (title, url, published, publisher)."""
-    from .paths import CLAIMS_FILE
-    from .yamlload import load_yaml
-
-    return dict(load_yaml(CLAIMS_FILE.read_text(encoding="utf-8")).get("essay") or {})
-
-
-def render_report(specs: dict[str, NotebookSpec]) -> str:
-    """The report's HTML, from results.json files, figures, the ledger and the manifest."""
-    return _render(specs)[0]
+def family_order(rows: list[dict[str, Any]]) -> list[str]:
+    """Families in the order of FAMILY_TITLES, then any other family in ledger order."""
+    present = list(dict.fromkeys(row["claim"].family for row in rows))
+    known = [family for family in FAMILY_TITLES if family in present]
+    return known + [family for family in present if family not in known]
 
 
-def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
-    """The report's HTML and its JSON-LD document of claim reviews."""
-    ledger = load_ledger()
-    records = {stem: read_record(PROCESSED_DIR / stem) for stem in specs}
-    figures = {}
-    for stem, record in records.items():
-        cells = figure_cells(PROCESSED_DIR / stem / "executed.ipynb")
-        figures[stem] = [
-            {
-                **entry,
-                "name": name,
-                "cell": cells.get(name),
-                "number": None,
-                "uri": figure_data_uri(PROCESSED_DIR / stem / entry["file"]),
-            }
-            for name, entry in sorted(record.get("figures", {}).items())
-        ]
-    rows = claim_rows(ledger, records)
-    metric_cells = {stem: metrics_cell(PROCESSED_DIR / stem / "executed.ipynb") for stem in records}
-    home = figure_families(ledger, list(records))
+def abstract(rows: list[dict[str, Any]]) -> str:
+    """One paragraph: how many claims, how many testable, the verdicts and their robustness."""
+    testable = [row for row in rows if row["claim"].testable]
+    counts = Counter(row["verdict"] for row in testable)
+    parts = [f"{counts[v]} {VERDICT_LABELS[v].lower()}" for v in VERDICT_ORDER if counts.get(v)]
+    untested = len(rows) - len(testable)
+    text = (
+        f"We turned the essay's checkable statements into {len(rows)} claims and tested "
+        f"{len(testable)} of them against public data, each with a decision rule written down "
+        f"before its result was computed. Verdicts: {_join(parts)}"
+    )
+    if untested:
+        text += f"; {untested} cannot be tested with the data at hand"
+    run = [row for row in testable if row["robustness"]]
+    if run:
+        labels = Counter(row["robustness_label"] for row in run)
+        shown = [f"{k} for {labels[k]}" for k in ROBUSTNESS_ORDER[:3] if labels.get(k)]
+        if shown:
+            text += (
+                ". Across every defensible specification of its test, the verdict is "
+                f"{_join(shown)} claims"
+            )
+        single = labels.get("single specification", 0)
+        if single:
+            have = "test has" if single == 1 else "tests have"
+            text += f"; {single} {have} a single specification"
+    return text + "."
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def number_figures(
+    families: list[dict[str, Any]],
+    records: dict[str, dict],
+    notebooks: dict[str, dict],
+    charts: dict[tuple[str, str], dict | None],
+) -> None:
+    """Give every figure one place and one number, in reading order.
+
+    A claim's specification curve sits in its claim; a notebook's figures sit once, at the end
+    of the family with most of that notebook's claims (the first such family on a tie). Each
+    claim cites its notebook's figures by number.
+    """
+    home: dict[str, str] = {}
+    for stem in records:
+        families_of = Counter(
+            row["claim"].family
+            for family in families
+            for row in family["rows"]
+            if row["claim"].notebook == stem
+        )
+        if families_of:
+            order = [f["id"] for f in families]
+            home[stem] = min(families_of, key=lambda f: (-families_of[f], order.index(f)))
     number = 0
-    for family in FAMILY_TITLES:
-        for stem in records:
-            if home.get(stem) != family:
-                continue
-            for figure in figures[stem]:
+    for family in families:
+        for row in family["rows"]:
+            curve = row.get("spec_curve")
+            if curve:
                 number += 1
-                figure["number"] = number
-    families = [
-        {"id": family, "title": title, "rows": [r for r in rows if r["claim"].family == family]}
-        for family, title in FAMILY_TITLES.items()
-    ]
+                row["curve_figure"] = _curve_figure(number, row, curve, charts)
+        family["figures"] = []
+        for stem in [s for s in records if home.get(s) == family["id"]]:
+            cells = figure_cells(notebooks.get(stem, {"cells": []}))
+            record = records[stem]
+            for name, entry in sorted(record.get("figures", {}).items()):
+                number += 1
+                family["figures"].append(
+                    _notebook_figure(number, stem, name, entry, record, cells, charts)
+                )
+    by_stem: dict[str, list[int]] = {}
+    for family in families:
+        for figure in family["figures"]:
+            by_stem.setdefault(figure["stem"], []).append(figure["number"])
+    for family in families:
+        for row in family["rows"]:
+            row["cited_figures"] = by_stem.get(row["claim"].notebook or "", [])
+
+
+def _curve_figure(number, row, curve, charts) -> dict[str, Any]:
+    claim = row["claim"]
+    path = PROCESSED_DIR / curve["file"]
+    return {
+        "number": number,
+        "id": f"figure-{number}",
+        "caption": curve.get("caption", ""),
+        "uri": data_uri(path) if path.exists() else None,
+        "chart": charts.get((claim.notebook, f"curve:{claim.id}")),
+        "chart_id": f"chart-{number}",
+        "hint": CURVE_HINT,
+        "stem": claim.notebook,
+    }
+
+
+def _notebook_figure(number, stem, name, entry, record, cells, charts) -> dict[str, Any]:
+    path = PROCESSED_DIR / stem / entry["file"]
+    cell = cells.get(name)
+    return {
+        "number": number,
+        "id": f"figure-{number}",
+        "name": name,
+        "stem": stem,
+        "caption": entry.get("caption", ""),
+        "uri": data_uri(path),
+        "chart": charts.get((stem, name)),
+        "chart_id": f"chart-{number}",
+        "hint": HINTS.get(name, "hover for values"),
+        "cell": cell,
+        "href": cell_link(stem, cell),
+        "inputs": [
+            {"path": n, "anchor": data_anchor(n), "sha256": record["inputs"].get(n, "not read")}
+            for n in entry.get("inputs", [])
+        ],
+    }
+
+
+def build_charts(
+    rows: list[dict[str, Any]],
+    records: dict[str, dict],
+    display: dict[str, MetricDisplay],
+) -> dict[tuple[str, str], dict | None]:
+    """Vega-Lite specs: specification curves from the multiverse CSVs and the time series."""
+    from . import charts
+
+    specs: dict[tuple[str, str], dict | None] = {}
+    tables = {stem: charts.read_multiverse(multiverse_table(stem)) for stem in records}
+    for row in rows:
+        claim = row["claim"]
+        table = tables.get(claim.notebook or "")
+        if table is None or not row.get("spec_curve"):
+            continue
+        metric = charts.deciding_metric(claim, table)
+        if metric:
+            specs[(claim.notebook, f"curve:{claim.id}")] = charts.specification_curve(
+                claim, table, display_for(metric, display), metric
+            )
+    for stem, record in records.items():
+        for name in record.get("figures", {}):
+            if name in charts.TIME_SERIES:
+                specs[(stem, name)] = charts.time_series(name, record["parameters"])
+    return specs
+
+
+# --- machine-readable verdicts ---------------------------------------------------------------
+
+
+def claim_reviews(
+    rows: list[dict[str, Any]], citation: dict[str, Any], essay_date: str | None
+) -> dict[str, Any]:
+    """schema.org ClaimReview per claim (JSON-LD): the quote, the verdict on a 1-3 scale, the
+    robustness, the essay and paragraph reviewed."""
+    references = citation.get("references", [])
+    essay = next((ref for ref in references if ref.get("type") in ("article", "generic")), {})
+    author = {"@type": "Organization", "name": "euclaims contributors"}
+    reviews = []
+    for row in rows:
+        claim = row["claim"]
+        rating: dict[str, Any] = {
+            "@type": "Rating",
+            "alternateName": row["label"],
+            "bestRating": 3,
+            "worstRating": 1,
+            "ratingExplanation": row["summary"],
+        }
+        if row["verdict"] in RATING_VALUES:
+            rating["ratingValue"] = RATING_VALUES[row["verdict"]]
+        robustness = row["robustness"]
+        appearance: dict[str, Any] = {
+            "@type": "CreativeWork",
+            "name": essay.get("title", "The essay under review"),
+            "description": f"paragraph {claim.paragraph}",
+        }
+        if essay_date:
+            appearance["datePublished"] = essay_date
+        reviews.append(
+            {
+                "@type": "ClaimReview",
+                "@id": f"report.html#claim-{claim.id}",
+                "url": f"report.html#claim-{claim.id}",
+                "name": claim.paraphrase,
+                "claimReviewed": claim.quote,
+                "reviewRating": rating,
+                "reviewBody": f"Robustness: {row['robustness_label']}. "
+                + (robustness["sentence"] if robustness else "No alternative specification run."),
+                "keywords": [claim.family, claim.kind, f"robustness: {row['robustness_label']}"],
+                "author": author,
+                "itemReviewed": {
+                    "@type": "Claim",
+                    "text": claim.quote,
+                    "appearance": appearance,
+                    "position": claim.paragraph,
+                },
+            }
+        )
+    return {"@context": "https://schema.org", "@graph": reviews}
+
+
+def jsonld_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("euclaims", "templates"),
         autoescape=jinja2.select_autoescape(default=True),
@@ -262,49 +764,100 @@ def _render(specs: dict[str, NotebookSpec]) -> tuple[str, dict[str, Any]]:
         keep_trailing_newline=True,
     )
     environment.filters["breakable"] = breakable
-    commits = sorted({record["git_commit"] for record in records.values()})
-    document = claims_document(rows, essay_metadata())
-    html = environment.get_template("report.html.j2").render(
-        jsonld=Markup(script_safe(document)),
-        metric_cells=metric_cells,
-        figure_home=home,
-        rows=rows,
-        families=[f for f in families if f["rows"]],
-        specs=specs,
-        records=records,
-        figures=figures,
-        resources=sorted(read_manifest().values(), key=lambda r: r["path"]),
-        versions=environment_versions(),
-        commits=commits,
-        counts=_verdict_counts(rows),
-        robustness_counts=_robustness_counts(rows),
-        registrations=load_registry(),
-        specification_total=sum((r["robustness"] or {}).get("specifications", 0) for r in rows),
+    environment.filters["linkify"] = linkify
+    environment.filters["data_anchor"] = data_anchor
+    environment.filters["link_data_files"] = link_data_files
+    environment.filters["tojson_script"] = lambda data: Markup(
+        json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
     )
-    return html, document
+    return environment
 
 
-def figure_families(ledger: dict[str, Claim], stems: list[str]) -> dict[str, str]:
-    """The one family whose section shows a notebook's figures: where most of its claims are."""
-    home = {}
-    for stem in stems:
-        families = [c.family for c in ledger.values() if c.testable and c.notebook == stem]
-        if families:
-            home[stem] = max(dict.fromkeys(families), key=families.count)
-    return home
+def essay_date_of(records: dict[str, dict]) -> str | None:
+    """The essay's date as the notebooks used it (parameter `essay_date`), if any uses it."""
+    dates = sorted(
+        str(record["parameters"]["essay_date"])
+        for record in records.values()
+        if "essay_date" in record["parameters"]
+    )
+    return dates[0] if dates else None
 
 
-def _robustness_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    order = ("robust", "fragile", "specification-dependent", "single specification")
-    labels = [row["robustness"]["label"] for row in rows if row.get("robustness")]
-    return [(label, labels.count(label)) for label in order if label in labels]
-
-
-def _verdict_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
+def report_context(specs: dict[str, NotebookSpec], pdf: bool = False) -> dict[str, Any]:
+    """Everything the report template needs (also used for claims.jsonld)."""
+    ledger = load_ledger()
+    display = load_metric_display(CLAIMS_FILE)
+    records = {stem: read_record(PROCESSED_DIR / stem) for stem in specs}
+    notebooks = {stem: read_notebook(PROCESSED_DIR / stem / "executed.ipynb") for stem in specs}
+    manifest = read_manifest()
+    rows = claim_rows(ledger, records, display, notebooks)
     for row in rows:
-        counts[row["label"]] = counts.get(row["label"], 0) + 1
-    return sorted(counts.items())
+        claim = row["claim"]
+        row["registration"] = registration_for(claim.id)
+        row["curated"] = curated_sources(specs.get(claim.notebook or ""), manifest)
+        row["family_title"] = family_title(claim.family)
+    families = [
+        {
+            "id": family,
+            "title": family_title(family),
+            "rows": [r for r in rows if r["claim"].family == family],
+        }
+        for family in family_order(rows)
+    ]
+    ordered = [row for family in families for row in family["rows"]]
+    charts = build_charts(ordered, records, display)
+    number_figures(families, records, notebooks, charts)
+    commits = sorted({record["git_commit"] for record in records.values()})
+    citation = load_citation()
+    essay_date = essay_date_of(records)
+    reviews = claim_reviews(ordered, citation, essay_date)
+    resources = sorted(manifest.values(), key=lambda r: r["path"])
+    return {
+        "rows": ordered,
+        "families": families,
+        "abstract": abstract(ordered),
+        "specs": specs,
+        "records": records,
+        "resources": resources,
+        "resource_names": [resource["path"] for resource in resources],
+        "versions": environment_versions(),
+        "commits": commits,
+        "citation": citation,
+        "bibtex": bibtex(citation, commits[0] if len(commits) == 1 else ""),
+        "reviews": reviews,
+        "essay_date": essay_date,
+        "verdicts_present": [v for v in VERDICT_ORDER if any(r["verdict"] == v for r in ordered)],
+        "verdict_labels": VERDICT_LABELS,
+        "verdict_short": VERDICT_SHORT,
+        "verdict_rank": {v: i for i, v in enumerate(VERDICT_ORDER)},
+        "robustness_rank": {v: i for i, v in enumerate(ROBUSTNESS_ORDER)},
+        "rating_values": RATING_VALUES,
+        "has_charts": any(spec for spec in charts.values()),
+        "vega_script": _vega_script if any(spec for spec in charts.values()) else None,
+        "pdf": pdf,
+        "unlabelled": sorted(
+            {n["name"] for row in ordered for n in row["key_numbers"] if not n["labelled"]}
+        ),
+    }
+
+
+def _vega_script() -> Markup:
+    from .charts import vega_script
+
+    return Markup(vega_script())
+
+
+def render_report(specs: dict[str, NotebookSpec], pdf: bool = False) -> str:
+    """The report's HTML, from results.json files, figures, the ledger and the manifest."""
+    context = report_context(specs, pdf)
+    return _render(context)
+
+
+def _render(context: dict[str, Any]) -> str:
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+# --- PDF ---------------------------------------------------------------------------------------
 
 
 def chromium_binary() -> str | None:
@@ -315,8 +868,19 @@ def chromium_binary() -> str | None:
     return None
 
 
+FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+    'euclaims report · page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+    "</div>"
+)
+
+
 def write_pdf(html_path: Path, pdf_path: Path) -> bool:
-    """Print the HTML to PDF with headless Chromium; says so and returns False if absent."""
+    """Print the HTML to an A4 PDF with page numbers and bookmarks (headless Chromium).
+
+    Links to other pages of reports/ become relative; nothing points to a local path. Says so
+    and returns False when Chromium is absent.
+    """
     binary = chromium_binary()
     if binary is None:
         print(
@@ -326,21 +890,13 @@ def write_pdf(html_path: Path, pdf_path: Path) -> bool:
         )
         return False
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
-    command = [
-        binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
-        f"--print-to-pdf={tmp}", html_path.resolve().as_uri(),
-    ]  # fmt: skip
     try:
-        subprocess.run(command, check=True, capture_output=True, timeout=PDF_TIMEOUT)
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            raise EuclaimsError("Chromium wrote no PDF")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, EuclaimsError) as exc:
+        _print_pdf(binary, html_path, tmp)
+    except Exception as exc:  # playwright's errors, a timeout, a browser that will not start
         tmp.unlink(missing_ok=True)
         pdf_path.unlink(missing_ok=True)
-        pdf_stamp(pdf_path).unlink(missing_ok=True)
-        reason = f"timed out after {PDF_TIMEOUT} s" if isinstance(
-            exc, subprocess.TimeoutExpired) else str(exc)  # fmt: skip
+        (pdf_path.parent / PDF_SOURCE_FILE).unlink(missing_ok=True)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise EuclaimsError(
             f"{pdf_path}: printing the report to PDF failed ({reason}); {html_path} is up to "
             "date and the stale PDF was removed. Run `make report` again, or build without the "
@@ -350,39 +906,187 @@ def write_pdf(html_path: Path, pdf_path: Path) -> bool:
     return True
 
 
-#: Seconds Chromium may take to print the report.
-PDF_TIMEOUT = 180
+#: Milliseconds Chromium may take to start and to print the report.
+PDF_TIMEOUT_MS = 180_000
 
 
-def pdf_stamp(pdf_path: Path) -> Path:
-    """Beside the PDF: the sha256 of the HTML it was printed from (its freshness)."""
-    return pdf_path.with_name(f".{pdf_path.name}.source-sha256")
+def _print_pdf(binary: str, html_path: Path, tmp: Path) -> None:
+    """Print with Chromium through Playwright, then make links relative and bookmarks exact."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=binary, args=list(CHROMIUM_ARGS), timeout=PDF_TIMEOUT_MS
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(PDF_TIMEOUT_MS)
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(tmp),
+                format="A4",
+                margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                print_background=True,
+                outline=True,
+                tagged=True,
+            )
+        finally:
+            browser.close()
+    headings = html_headings(Path(html_path).read_text(encoding="utf-8"))
+    finish_pdf(tmp, Path(html_path).resolve().parent, headings)
 
 
-def pdf_is_fresh(pdf_path: Path, html: str) -> bool:
-    stamp = pdf_stamp(pdf_path)
-    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    return pdf_path.exists() and stamp.exists() and stamp.read_text().strip() == digest
+def finish_pdf(pdf: Path, base: Path, headings: list[str]) -> int:
+    """Make the PDF's links relative and its bookmark titles exact; returns links changed.
+
+    Chromium writes every link as an absolute URL: a file:// link under `base` (reports/)
+    becomes relative, any other local link is dropped. Chromium's bookmark titles lose the
+    space at each line break of a wrapped heading; each title that matches a heading of
+    `headings` once spaces are ignored takes that heading's text.
+    """
+    import logging
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    prefix = base.as_uri() + "/"
+    changed = 0
+    for page in writer.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            if not action or action.get("/S") != "/URI":
+                continue
+            uri = str(action.get("/URI"))
+            if not uri.startswith("file:"):
+                continue
+            if uri.startswith(prefix):
+                action[NameObject("/URI")] = TextStringObject(uri[len(prefix) :])
+            else:
+                del annotation[NameObject("/A")]
+            changed += 1
+    exact = {re.sub(r"\s+", "", heading): heading for heading in headings}
+    item = writer._root_object.get("/Outlines")
+    stack = [item.get_object().get("/First")] if item else []
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        node = node.get_object()
+        title = re.sub(r"\s+", "", str(node.get("/Title", "")))
+        if title in exact:
+            node[NameObject("/Title")] = TextStringObject(exact[title])
+        stack += [node.get("/Next"), node.get("/First")]
+    writer.write(pdf)
+    return changed
+
+
+def html_headings(html: str) -> list[str]:
+    """The text of every h1-h6 of a page, whitespace collapsed."""
+    found = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html, flags=re.S)
+    texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip() for text in found]
+    return [unescape(text) for text in texts if text]
+
+
+# --- writing everything ----------------------------------------------------------------------
+
+
+def report_fingerprint(specs: dict[str, NotebookSpec], pdf: bool) -> str:
+    """Hash of everything the report reads: a no-op `make report` skips the whole report."""
+    from .pipeline import package_source_digest
+
+    digest = hashlib.sha256(f"pdf={pdf}\n{package_source_digest()}\n".encode())
+    files = [CLAIMS_FILE, MANIFEST_FILE, REGISTRY_FILE, CITATION_FILE, PROJECT_ROOT / "params.yaml"]
+    for stem in specs:
+        files += [PROCESSED_DIR / stem / "results.json", PROCESSED_DIR / stem / "executed.ipynb"]
+        files.append(multiverse_table(stem))
+    for path in files:
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(sha256_file(path).encode() if path.exists() else b"<missing>")
+    for stem in specs:
+        path = PROCESSED_DIR / stem / "results.json"
+        if path.exists():
+            for verdict in json.loads(path.read_text(encoding="utf-8")).get("claims", {}).values():
+                curve = (verdict.get("specification_curve") or {}).get("file")
+                if curve and (PROCESSED_DIR / curve).exists():
+                    digest.update(sha256_file(PROCESSED_DIR / curve).encode())
+    return digest.hexdigest()
+
+
+def copy_results(specs: dict[str, NotebookSpec], reports: Path = REPORTS_DIR) -> None:
+    """Copy each results.json and multiverse table into reports/data/ (linked from the report)."""
+    for stem in specs:
+        for source, name in (
+            (PROCESSED_DIR / stem / "results.json", f"{stem}.results.json"),
+            (multiverse_table(stem), f"{stem}.multiverse.csv"),
+        ):
+            target = reports / "data" / name
+            if source.exists():
+                payload = source.read_bytes()
+                if not target.exists() or target.read_bytes() != payload:
+                    atomic_write_bytes(target, payload)
+            elif target.exists():
+                target.unlink()
 
 
 def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
-    """Write reports/report.html if its content changed (and the PDF beside it)."""
-    write_notebook_pages(list(specs))
-    html, document = _render(specs)
-    jsonld_path = REPORTS_DIR / "claims.jsonld"
-    jsonld = canonical_json(document)
-    if not jsonld_path.exists() or jsonld_path.read_text(encoding="utf-8") != jsonld:
-        atomic_write_text(jsonld_path, jsonld)
+    """Write reports/: report.html, notebooks/<stem>.html, claims.jsonld, data/, report.pdf.
+
+    Nothing is rewritten when nothing it reads changed; the PDF is reprinted when the HTML it
+    was printed from changed (tracked in reports/.report.pdf.source).
+    """
     html_path = REPORTS_DIR / "report.html"
     pdf_path = REPORTS_DIR / "report.pdf"
-    changed = not html_path.exists() or html_path.read_text(encoding="utf-8") != html
-    if changed:
-        atomic_write_text(html_path, html)
-        print(f"wrote {html_path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
-    if pdf and not pdf_is_fresh(pdf_path, html):
-        pdf_stamp(pdf_path).unlink(missing_ok=True)
+    wants_pdf = pdf and chromium_binary() is not None
+    stamp = REPORTS_DIR / FINGERPRINT_FILE
+    value = report_fingerprint(specs, wants_pdf)
+    pdf_fresh = _pdf_is_fresh(html_path, pdf_path)
+    pages = [REPORTS_DIR / notebook_page(stem) for stem in specs]
+    complete = html_path.exists() and all(page.exists() for page in pages)
+    if complete and stamp.exists() and stamp.read_text().strip() == value:
+        if not wants_pdf or pdf_fresh:
+            return html_path
+    write_notebook_pages(list(specs))
+    copy_results(specs)
+    context = report_context(specs, pdf=wants_pdf)
+    html = _render(context)
+    jsonld = jsonld_text(context["reviews"])
+    for path, text in ((html_path, html), (REPORTS_DIR / "claims.jsonld", jsonld)):
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            atomic_write_text(path, text)
+            print(f"wrote {_shown(path)}", file=sys.stderr)
+    if context["unlabelled"]:
+        print(
+            f"note: {len(context['unlabelled'])} key metric(s) have no label in claims.yaml "
+            f"metric_display (printed with a humanised name): {', '.join(context['unlabelled'])}",
+            file=sys.stderr,
+        )
+    if pdf and not _pdf_is_fresh(html_path, pdf_path):
         if write_pdf(html_path, pdf_path):
-            digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-            atomic_write_text(pdf_stamp(pdf_path), digest + "\n")
-            print(f"wrote {pdf_path.relative_to(PROJECT_ROOT)}", file=sys.stderr)
+            atomic_write_text(REPORTS_DIR / PDF_SOURCE_FILE, sha256_file(html_path) + "\n")
+            print(f"wrote {_shown(pdf_path)}", file=sys.stderr)
+    atomic_write_text(stamp, value + "\n")
     return html_path
+
+
+def _pdf_is_fresh(html_path: Path, pdf_path: Path) -> bool:
+    """True when the PDF was printed from the current report.html."""
+    source = REPORTS_DIR / PDF_SOURCE_FILE
+    return (
+        pdf_path.exists()
+        and html_path.exists()
+        and source.exists()
+        and source.read_text().strip() == sha256_file(html_path)
+    )
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)

@@ -1,0 +1,294 @@
+"""Interactive charts for the HTML report (Vega-Altair): specification curves and time series.
+
+Each chart is a Vega-Lite specification (a dict) embedded in the report and drawn by the Vega
+scripts that `vl-convert-python` bundles, inlined in the page (no CDN). The PDF shows the
+static PNG of the same figure instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .claims import VERDICT_LABELS, Claim
+from .display import MetricDisplay, format_value
+
+#: Verdict colours, the same as the badges of the report (colour-blind-safe).
+VERDICT_COLOURS = {
+    "supported": "#1b7837",
+    "came_true": "#1b7837",
+    "partly_supported": "#d9a300",
+    "too_early": "#7f7f7f",
+    "not_supported": "#b2182b",
+    "did_not_come_true": "#b2182b",
+    "not_testable": "#9e9e9e",
+}
+HIGHLIGHT = "#d95f02"
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@functools.cache
+def vega_script() -> str:
+    """Vega, Vega-Lite and vega-embed in one script (from vl-convert-python, offline)."""
+    import vl_convert
+
+    script = vl_convert.javascript_bundle()
+    if "</script" in script.lower():
+        raise RuntimeError("the Vega bundle contains '</script' and cannot be inlined")
+    return script
+
+
+def deciding_metric(claim: Claim, table: pd.DataFrame) -> str | None:
+    """The metric on the y axis: the ledger's `deciding_metric`, else the first metric the rule
+    names (as the static specification curves do), else the first claim metric with numbers."""
+    import pandas as pd
+
+    candidates = [claim.deciding_metric] if claim.deciding_metric else []
+    for step in (claim.rule or {}).get("verdicts", []):
+        named = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(step.get("when", "")))
+        candidates += [name for name in named if name in claim.metrics]
+    candidates += list(claim.metrics)
+    for name in dict.fromkeys(candidates):
+        if name in table.columns and pd.to_numeric(table[name], errors="coerce").notna().any():
+            return name
+    return None
+
+
+def _cell_value(text: Any) -> Any:
+    """A CSV cell of the multiverse table back as a number, boolean or text."""
+    if isinstance(text, str):
+        if text in ("true", "false"):
+            return text == "true"
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return text
+
+
+def specification_curve(
+    claim: Claim,
+    table: pd.DataFrame,
+    metric_display: MetricDisplay,
+    metric: str,
+) -> dict[str, Any] | None:
+    """Vega-Lite spec of a claim's specification curve from the multiverse CSV.
+
+    Top: the deciding metric in each of the claim's specifications, ranked, coloured by
+    verdict, the default circled; below: the choice each specification made. Hover shows the
+    specification; None when fewer than two specifications have a value.
+    """
+    import altair as alt
+    import pandas as pd
+
+    column = f"verdict:{claim.id}"
+    if column not in table.columns:
+        return None
+    own = table[table[column].fillna("").astype(str) != ""].copy()
+    own["value"] = pd.to_numeric(own[metric], errors="coerce")
+    own = own.dropna(subset=["value"])
+    if len(own) < 2:
+        return None
+    own = own.sort_values(["value", "spec"], kind="stable").reset_index(drop=True)
+    own["rank"] = range(1, len(own) + 1)
+    own["verdict"] = own[column].map(lambda v: VERDICT_LABELS.get(v, v))
+    own["shown"] = [format_value(_cell_value(v), metric_display) for v in own["value"]]
+    own["default"] = own["is_default"].astype(str).str.lower().eq("true")
+    choices = [c for c in claim.choices if c in own.columns and own[c].nunique() > 1]
+    own["specification"] = [
+        "; ".join(f"{c} = {row[c]}" for c in choices) for _, row in own.iterrows()
+    ]
+    present = list(dict.fromkeys(own[column]))
+    colour = alt.Color(
+        "verdict:N",
+        title="Verdict",
+        scale=alt.Scale(
+            domain=[VERDICT_LABELS.get(v, v) for v in present],
+            range=[VERDICT_COLOURS.get(v, "#444444") for v in present],
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    hover = alt.selection_point(fields=["rank"], on="pointerover", empty=False)
+    x = alt.X(
+        "rank:Q",
+        title=f"{len(own)} specifications, ranked by {metric_display.label}",
+        scale=alt.Scale(domain=[0.5, len(own) + 0.5], nice=False, zero=False),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    tooltip = [
+        alt.Tooltip("rank:Q", title="Rank"),
+        alt.Tooltip("verdict:N", title="Verdict"),
+        alt.Tooltip("shown:N", title=metric_display.label),
+        alt.Tooltip("specification:N", title="Choices"),
+    ]
+    base = alt.Chart(own[["rank", "value", "verdict", "shown", "default", "specification"]])
+    points = base.mark_point(filled=True, size=45).encode(
+        x=x,
+        y=alt.Y("value:Q", title=metric_display.label, scale=alt.Scale(zero=False)),
+        color=colour,
+        tooltip=tooltip,
+        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.75)),
+        size=alt.condition(hover, alt.value(140), alt.value(45)),
+    )
+    default = (
+        base.transform_filter("datum.default")
+        .mark_point(size=220, color="black", strokeWidth=1.5)
+        .encode(x="rank:Q", y="value:Q", tooltip=tooltip)
+    )
+    top = (points + default).add_params(hover).properties(width="container", height=180)
+    long = own.melt(
+        id_vars=["rank", "verdict"], value_vars=choices, var_name="choice", value_name="taken"
+    )
+    long["level"] = long["choice"] + " = " + long["taken"].astype(str)
+    matrix = (
+        alt.Chart(long)
+        .mark_tick(thickness=2, size=10)
+        .encode(
+            x=x,
+            y=alt.Y("level:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.value("#333333"),
+            tooltip=["level:N", "rank:Q"],
+        )
+        .properties(width="container", height=max(40, 16 * long["level"].nunique()))
+    )
+    chart = alt.vconcat(top, matrix, spacing=6).resolve_scale(x="shared")
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).to_dict()
+
+
+def read_multiverse(path: Path) -> pd.DataFrame | None:
+    """The multiverse CSV as text columns (empty cells as ''), or None when it is absent."""
+    import pandas as pd
+
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+# --- time series ----------------------------------------------------------------------------
+
+
+def _ideal_point_distance(parameters: dict[str, Any]) -> dict[str, Any]:
+    """Distance of each EU28 member's UNGA ideal point to Russia's per year, country on hover."""
+    import altair as alt
+
+    from . import sanctions
+    from .data import load_raw
+
+    distances = sanctions.distance_to_russia(load_raw("unga_ideal_points_eu_russia.csv"))
+    median = distances.groupby("year", as_index=False)["distance"].median()
+    pick = alt.selection_point(fields=["country"], on="pointerover", nearest=True, empty=False)
+    base = alt.Chart(distances).encode(
+        x=alt.X("year:O", title="Session opening in"),
+        y=alt.Y("distance:Q", title="Distance to Russia's ideal point"),
+        detail="country:N",
+    )
+    tooltip = [
+        alt.Tooltip("country:N", title="Country"),
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("distance:Q", title="Distance", format=".2f"),
+    ]
+    lines = base.mark_line().encode(
+        color=alt.condition(pick, alt.value(HIGHLIGHT), alt.value("#c4c4c4")),
+        strokeWidth=alt.condition(pick, alt.value(3), alt.value(1)),
+    )
+    points = (
+        base.mark_point(filled=True, size=22)
+        .encode(
+            color=alt.condition(pick, alt.value(HIGHLIGHT), alt.value("#9a9a9a")),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    middle = (
+        alt.Chart(median)
+        .mark_line(color="black", strokeWidth=2.5)
+        .encode(x="year:O", y="distance:Q", tooltip=[alt.Tooltip("distance:Q", format=".2f")])
+    )
+    lines = lines + points
+    return (lines + middle).properties(width="container", height=300).to_dict()
+
+
+def _unga_cohesion(parameters: dict[str, Any]) -> dict[str, Any]:
+    """EU agreement at the UNGA by session and the share of votes with Russia, values on hover."""
+    import altair as alt
+    import pandas as pd
+
+    from . import sanctions
+    from .data import load_raw
+
+    rollcalls = load_raw("unga_eu_rollcalls.csv")
+    index = parameters["cohesion_index"]
+    agreement = sanctions.session_agreement(rollcalls, index).rename("value")
+    with_russia = sanctions.eu_majority_with_russia(rollcalls).rename("value")
+    frame = pd.concat(
+        [
+            agreement.reset_index().assign(series=f"EU agreement ({index}), %"),
+            with_russia.reset_index().assign(series="EU majority voted like Russia, %"),
+        ],
+        ignore_index=True,
+    )
+    frame.columns = ["session", "value", "series"]
+    hover = alt.selection_point(fields=["session"], on="pointerover", nearest=True, empty=False)
+    base = alt.Chart(frame).encode(
+        x=alt.X("session:Q", title="UNGA session", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("value:Q", title="%"),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+    )
+    points = (
+        base.mark_point(filled=True, size=30)
+        .encode(
+            tooltip=[
+                alt.Tooltip("session:Q", title="Session"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("value:Q", title="%", format=".1f"),
+            ]
+        )
+        .add_params(hover)
+    )
+    lines = base.mark_line() + points
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(color="#888888")
+        .encode(x="session:Q", opacity=alt.condition(hover, alt.value(1), alt.value(0)))
+    )
+    return (lines + rule).properties(width="container", height=280).to_dict()
+
+
+#: What the reader can do with each interactive figure (shown under its caption).
+HINTS = {
+    "unga_ideal_point_distance": "hover a line to pick out its country and read its values",
+    "unga_cohesion": "hover for the values of a session",
+}
+CURVE_HINT = "hover a point for its specification, its choices and its value"
+
+#: Figure name -> builder(parameters of the run) -> Vega-Lite spec of its interactive version.
+TIME_SERIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "unga_ideal_point_distance": _ideal_point_distance,
+    "unga_cohesion": _unga_cohesion,
+}
+
+
+def time_series(name: str, parameters: dict[str, Any]) -> dict[str, Any] | None:
+    """The interactive version of figure `name`, or None when it has none.
+
+    An interactive version is an addition to the static figure: when its builder fails (e.g.
+    an analysis function it calls was renamed), the report says so and keeps the static figure.
+    """
+    builder = TIME_SERIES.get(name)
+    if builder is None:
+        return None
+    try:
+        return builder(parameters)
+    except Exception as exc:  # reported below; the static figure stays
+        print(
+            f"note: the interactive version of figure '{name}' was not drawn "
+            f"({type(exc).__name__}: {exc}); the report shows its static image",
+            file=sys.stderr,
+        )
+        return None
