@@ -543,9 +543,9 @@ def test_evaluate_runs_every_alternative_and_is_fast(inputs):
             assert metrics["evidence_latest_date"], (name, value)
     timings = []
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         a.evaluate(inputs, **DEFAULTS)
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
     assert statistics.median(timings) < 0.3
 
 
