@@ -397,7 +397,8 @@ def test_the_built_report_reads_well_and_is_machine_readable(built_full: Path):
     html = (reports_dir / "report.html").read_text(encoding="utf-8")
     ledger = load_ledger(built_full / "claims.yaml")
     text = _visible_text(html)
-    assert not re.search(r"\b(True|False|None)\b", text)
+    raw = re.search(r"\b(True|False|None)\b", text)
+    assert not raw, text[max(0, raw.start() - 200) : raw.end() + 40]
     assert not re.search(r"\d\.?\d*e[-+]\d", text), "scientific notation in the report"
     for verdict in ("partly_supported", "not_supported", "did_not_come_true", "too_early"):
         assert f" {verdict} " not in text

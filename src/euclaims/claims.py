@@ -392,7 +392,11 @@ def evaluate_claim(claim: Claim, metrics: dict[str, Any], parameters: dict[str, 
                 verdict = step["verdict"]
                 break
         verdict = verdict or claim.rule["otherwise"]
-        summary = claim.summary.format_map(namespace)
+        shown = {
+            name: ("yes" if value else "no") if isinstance(value, bool) else value
+            for name, value in namespace.items()
+        }
+        summary = claim.summary.format_map(shown)
     return {"verdict": verdict, "label": VERDICT_LABELS[verdict], "summary": summary}
 
 

@@ -756,6 +756,13 @@ def jsonld_text(document: dict[str, Any]) -> str:
 # --- the report ------------------------------------------------------------------------------
 
 
+def parameter_text(value: Any) -> str:
+    """A parameter value as a user types it on the command line (true/false, not True/False)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "none" if value is None else str(value)
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("euclaims", "templates"),
@@ -764,11 +771,12 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["breakable"] = breakable
+    environment.filters["parameter_text"] = parameter_text
     environment.filters["linkify"] = linkify
     environment.filters["data_anchor"] = data_anchor
     environment.filters["link_data_files"] = link_data_files
     environment.filters["tojson_script"] = lambda data: Markup(
-        json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+        json.dumps(data, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     )
     return environment
 
