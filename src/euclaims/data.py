@@ -32,6 +32,15 @@ def load_raw(name: str, raw_dir: Path = RAW_DIR, manifest: Path = MANIFEST_FILE)
     return frame
 
 
+def source_titles(*names: str) -> str:
+    """The sources of data/raw files as the manifest states them (for figure captions)."""
+    from .manifest import read_manifest
+
+    resources = read_manifest()
+    titles = [source["title"] for name in names for source in resources[name].get("sources", [])]
+    return "; ".join(dict.fromkeys(titles))
+
+
 def parse_and_validate(extract: Extract, payload: bytes, where: str) -> pd.DataFrame:
     """Parse CSV bytes and validate them against the extract's schema."""
     if not payload.strip():
