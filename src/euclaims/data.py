@@ -172,6 +172,8 @@ def extract_all(
     for name, payload in payloads.items():
         atomic_write_bytes(Path(raw_dir) / name, payload)
     atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))
+    for name in sorted(set(previous) - set(payloads)):
+        (Path(raw_dir) / name).unlink(missing_ok=True)  # an extract no longer declared
     return sorted(payloads)
 
 
