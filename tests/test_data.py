@@ -148,3 +148,12 @@ def test_changed_upstream_file_is_refused(tmp_path):
     with pytest.raises(DataError, match=f"upstream file\\(s\\) {changed} changed"):
         extract_all(raw_dir=tmp_path, manifest=manifest)
     assert not (tmp_path / resource["path"]).exists()
+
+
+def test_raw_readme_states_the_conventions_and_lists_every_table():
+    from euclaims.extracts import ALL_EXTRACTS
+
+    text = (RAW_DIR / "README.md").read_text(encoding="utf-8")
+    assert "## Conventions" in text and "YYYY-MM-DD" in text and "ISO 3166-1 alpha-2" in text
+    listed = {line.split("`")[3] for line in text.splitlines() if line.startswith("| `")}
+    assert listed == {extract.name for extract in ALL_EXTRACTS}
