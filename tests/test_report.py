@@ -210,7 +210,7 @@ def test_data_files_named_in_prose_link_to_their_source_entry():
             ["member_states.csv", "population_eurostat.csv"],
         )
     )
-    assert html.count('href="#data-eu-membership-csv"') == 1
+    assert html.count('href="#data-member-states-csv"') == 1
     assert html.count('href="#data-population-eurostat-csv"') == 1
     assert "&lt;b&gt;" in html
 
