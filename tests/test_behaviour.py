@@ -811,3 +811,12 @@ def test_committed_notebook_records_exactly_the_evaluated_metrics(inputs, defaul
     for name, value in metrics.items():
         expected = round(value, 4) if isinstance(value, float) else value
         assert shown[name] == expected, name
+
+
+def test_roles_coverage_counts_projects_by_role():
+    projects = pd.DataFrame(
+        {"project": ["P1", "P2", "P3"], "coordinator": ["AA", "SS", ""],
+         "participants": ["AA;BB", "", ""]}
+    )  # fmt: skip
+    text = bh.roles_coverage(project_roles(projects))
+    assert text == "2 projects with a known member; participants known for 1, a coordinator for 2"

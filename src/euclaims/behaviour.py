@@ -834,6 +834,18 @@ def project_roles_by_state(roles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def roles_coverage(roles: pd.DataFrame) -> str:
+    """How many projects of the project x member table have a known member, participant or
+    coordinator (one line for the notebook)."""
+    _require(roles, ["project", "country", "role"], "PESCO project roles")
+    by_role = roles.groupby("role")["project"].nunique()
+    return (
+        f"{roles['project'].nunique()} projects with a known member; participants known for "
+        f"{int(by_role.get('participant', 0))}, a coordinator for "
+        f"{int(by_role.get('coordinator', 0))}"
+    )
+
+
 def known_roles_table(roles: pd.DataFrame, sizes: pd.DataFrame) -> pd.DataFrame:
     """Known project participations and coordinations of every member in `sizes` (0 if none)."""
     table = project_roles_by_state(roles).join(sizes[["size_class"]], how="outer")

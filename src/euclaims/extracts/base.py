@@ -146,3 +146,17 @@ def read_curated(path: Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     check_source_kinds(table, str(path))
     return table
+
+
+def source_counts(table: pd.DataFrame) -> dict[str, int | float] | None:
+    """Fact rows of a table with a `source_kind` column, how many rest on an official source and
+    the share (None for a table without source kinds)."""
+    if "source_kind" not in table.columns:
+        return None
+    rows = len(table)
+    official = int(table["source_kind"].isin(OFFICIAL_KINDS).sum())
+    return {
+        "curated_rows": rows,
+        "official_rows": official,
+        "official_source_share": official / rows if rows else 0.0,
+    }
