@@ -197,9 +197,10 @@ def projects_by(waves: pd.DataFrame, date: str, column: str = "projects_in_place
 
 def coordinators_per_state(roles: pd.DataFrame) -> pd.Series:
     """How many of the named projects each state (co-)coordinates, most first (from the
-    project x member roles table)."""
+    project x member roles table); ties in country-code order."""
     codes = roles.loc[roles["role"] == "coordinator", "country"]
-    return codes.value_counts().rename_axis("country").rename("projects_coordinated")
+    counts = codes.value_counts().sort_index().sort_values(ascending=False, kind="stable")
+    return counts.rename_axis("country").rename("projects_coordinated")
 
 
 def members_at_or_above(
