@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from euclaims import behaviour as bh  # noqa: E402
 from euclaims import behaviour_plots as bp  # noqa: E402
 from euclaims.extracts import behaviour as ex  # noqa: E402
+from euclaims.extracts.reference_facts import project_roles  # noqa: E402
 
 # --- exposure -------------------------------------------------------------------------------
 
@@ -276,13 +277,15 @@ def test_share_by_class_empty_class_is_none():
 
 
 def test_project_roles_count_coordinators_as_participants():
-    roles = pd.DataFrame(
+    projects = pd.DataFrame(
         {
             "project": ["P1", "P2", "P3"],
-            "coordinators": ["AA", "SS;TT", None],
-            "participants": ["AA;BB", None, None],
+            "coordinator": ["AA", "SS;TT", ""],
+            "participants": ["AA;BB", "", ""],
         }
     )
+    roles = project_roles(projects)  # the extract's project x member table
+    assert len(roles) == 4  # AA once (coordinator), BB, SS, TT; P3 has no known member
     table = bh.project_roles_by_state(roles)
     assert table.loc["AA"].tolist() == [1, 1]
     assert table.loc["BB"].tolist() == [1, 0]
@@ -808,3 +811,12 @@ def test_committed_notebook_records_exactly_the_evaluated_metrics(inputs, defaul
     for name, value in metrics.items():
         expected = round(value, 4) if isinstance(value, float) else value
         assert shown[name] == expected, name
+
+
+def test_roles_coverage_counts_projects_by_role():
+    projects = pd.DataFrame(
+        {"project": ["P1", "P2", "P3"], "coordinator": ["AA", "SS", ""],
+         "participants": ["AA;BB", "", ""]}
+    )  # fmt: skip
+    text = bh.roles_coverage(project_roles(projects))
+    assert text == "2 projects with a known member; participants known for 1, a coordinator for 2"

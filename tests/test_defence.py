@@ -9,7 +9,8 @@ from scipy import stats
 
 from euclaims import defence
 from euclaims.claims import evaluate_claim, load_ledger
-from euclaims.extracts.defence import merge_initiatives, parse_eda_sheet
+from euclaims.extracts.defence import parse_eda_sheet
+from euclaims.extracts.reference_facts import merge_initiatives, project_roles
 from euclaims.multiverse import claim_specifications, notebook_specifications
 from euclaims.params import load_params_file
 
@@ -161,8 +162,14 @@ def test_projects_by_date():
 
 
 def test_coordinators_per_state_splits_joint_coordinators():
-    projects = pd.DataFrame({"coordinator": ["DE", "GR;CY", None, "DE"]})
-    counts = defence.coordinators_per_state(projects)
+    projects = pd.DataFrame(
+        {
+            "project": ["P1", "P2", "P3", "P4"],
+            "coordinator": ["DE", "GR;CY", "", "DE"],
+            "participants": ["DE;FR", "", "IT", ""],
+        }
+    )
+    counts = defence.coordinators_per_state(project_roles(projects))
     assert counts["DE"] == 2 and counts["GR"] == 1 and counts["CY"] == 1
 
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -168,18 +169,34 @@ def test_registration_is_read_from_the_registry_and_skipped_when_absent(tmp_path
         report.registration_for("claim-a", registry)
 
 
-def test_curated_share_is_shown_for_the_tables_a_notebook_reads():
-    spec = NotebookSpec("nb", "Notebook", ("curated.csv", "plain.csv"), {})
+def test_claim_source_share_is_computed_over_the_fact_tables_its_notebook_reads():
+    from euclaims.sources import claim_source_shares
+
+    spec = NotebookSpec("nb", "Notebook", ("curated.csv", "plain.csv", "facts.csv"), {})
     resources = {
-        "curated.csv": {"curated_rows": 40, "official_source_share": 0.875},
+        "curated.csv": {"curated_rows": 40, "official_rows": 35, "official_source_share": 0.875},
         "plain.csv": {},
-        "other.csv": {"curated_rows": 3, "official_source_share": 1.0},
+        "facts.csv": {"curated_rows": 10, "official_rows": 0, "official_source_share": 0.0},
+        "other.csv": {"curated_rows": 3, "official_rows": 3, "official_source_share": 1.0},
     }
-    found = report.curated_sources(spec, resources)
-    assert [(item["path"], item["rows"], item["share_text"]) for item in found] == [
-        ("curated.csv", 40, "87.5%")
-    ]
-    assert found[0]["anchor"] == "data-curated-csv"
+    claims = {
+        "c-1": SimpleNamespace(notebook="nb"),
+        "c-2": SimpleNamespace(notebook=None),
+        "c-3": SimpleNamespace(notebook="elsewhere"),
+    }
+    shares = claim_source_shares(claims, {"nb": spec}, resources)
+    assert list(shares) == ["c-1"]
+    assert shares["c-1"]["rows"] == 50 and shares["c-1"]["official_rows"] == 35
+    assert shares["c-1"]["share"] == pytest.approx(0.7)
+    assert [t["path"] for t in shares["c-1"]["tables"]] == ["curated.csv", "facts.csv"]
+    shown = report.curated_sources(shares["c-1"])
+    assert shown["share_text"] == "70%"
+    rows = [(t["path"], t["official_rows"], t["rows"], t["share_text"]) for t in shown["tables"]]
+    assert rows == [
+        ("curated.csv", 35, 40, "87.5%"), ("facts.csv", 0, 10, "0%"),
+    ]  # fmt: skip
+    assert shown["tables"][0]["anchor"] == "data-curated-csv"
+    assert report.curated_sources(None) is None
 
 
 def test_upstream_sources_become_links():
@@ -534,7 +551,7 @@ def _mini_project(root: Path) -> Path:
         "path": "curated.csv", "title": "Curated facts", "hash": "sha256:" + "0" * 64,
         "sources": [{"title": "Council pages (github.com/owner/repo, commit abcdef1)"}],
         "licenses": [{"title": "CC BY 4.0"}], "upstream": [], "curated": [], "caveats": "",
-        "curated_rows": 10, "official_source_share": 0.9,
+        "curated_rows": 10, "official_rows": 9, "official_source_share": 0.9,
     }  # fmt: skip
     (root / "data" / "raw" / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
     processed = root / "data" / "processed"
@@ -587,7 +604,9 @@ def test_a_small_project_renders_every_ledger_extra(tmp_path: Path):
     for expected in (
         "What a referee would ask", "Why 0.4 and not 0.5?", "Amendments (1)",
         "Threshold lowered from 0.5 to 0.4.", "Rule registered on 2026-11-25",
-        "amended 1 time since, last on 2026-11-30", "90% backed by an official source",
+        "amended 1 time since, last on 2026-11-30",
+        "90% of the 10 fact rows the notebook reads are backed by an official source",
+        "</code></a> 9 of 10 (90%)",
         "Share of mini things", ">42%<", "flag yes", 'href="notebooks/mini.html#cell-1"',
         "decided by choice", 'data-vega-spec="chart-1-spec"', "<strong>Figure 1.</strong>",
         'href="https://github.com/owner/repo/tree/abcdef1"', 'href="#data-curated-csv"',

@@ -88,9 +88,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote data/raw/{name}", file=sys.stderr)
         elif args.command == "report":
             from .params import load_params_file
+            from .pipeline import write_claim_source_shares
             from .report import write_report
 
-            write_report(load_params_file(), pdf=not args.no_pdf)
+            specs = load_params_file()
+            write_claim_source_shares(specs)
+            write_report(specs, pdf=not args.no_pdf)
         elif args.command == "notebooks":
             from .notebooks import refresh_all
 

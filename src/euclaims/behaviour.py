@@ -47,7 +47,7 @@ FILES = {
     "comtrade": "comtrade_exports_russia_eu28.csv",
     "votes": "council_votes_dissent.csv",
     "eurobarometer": "eurobarometer_2015_common_defence.csv",
-    "pesco": "pesco_participation.csv",
+    "pesco": "pesco_membership.csv",
     "pesco_roles": "pesco_project_roles.csv",
 }
 
@@ -821,21 +821,28 @@ def pesco_class_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def project_roles_by_state(roles: pd.DataFrame) -> pd.DataFrame:
-    """Per state: known PESCO project participations (incl. coordination) and coordinations."""
-    _require(roles, ["project", "coordinators", "participants"], "PESCO project roles")
-    rows = []
-    for project in roles.itertuples(index=False):
-        coordinators = set(split_codes(project.coordinators))
-        members = set(split_codes(project.participants)) | coordinators
-        for country in members:
-            rows.append({"country": country, "coordinator": country in coordinators})
-    events = pd.DataFrame(rows, columns=["country", "coordinator"])
-    grouped = events.groupby("country")
+    """Per state: known PESCO project participations (incl. coordination) and coordinations,
+    from the project x member table (one row per project and state, role coordinator or
+    participant)."""
+    _require(roles, ["project", "country", "role"], "PESCO project roles")
+    grouped = roles.assign(coordinator=roles["role"] == "coordinator").groupby("country")
     return pd.DataFrame(
         {
-            "known_projects": grouped.size(),
+            "known_projects": grouped["project"].nunique(),
             "known_coordinations": grouped["coordinator"].sum().astype(int),
         }
+    )
+
+
+def roles_coverage(roles: pd.DataFrame) -> str:
+    """How many projects of the project x member table have a known member, participant or
+    coordinator (one line for the notebook)."""
+    _require(roles, ["project", "country", "role"], "PESCO project roles")
+    by_role = roles.groupby("role")["project"].nunique()
+    return (
+        f"{roles['project'].nunique()} projects with a known member; participants known for "
+        f"{int(by_role.get('participant', 0))}, a coordinator for "
+        f"{int(by_role.get('coordinator', 0))}"
     )
 
 

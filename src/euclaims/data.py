@@ -13,7 +13,7 @@ import pandera.errors
 
 from .errors import DataError
 from .extracts import ALL_EXTRACTS, extract_by_name
-from .extracts.base import Extract, to_csv_bytes
+from .extracts.base import Extract, source_counts, to_csv_bytes
 from .fileio import atomic_write_bytes, canonical_json, sha256_file
 from .manifest import RESTORE_HINT, read_manifest, verify_file
 from .paths import CURATED_DIR, MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
@@ -170,10 +170,12 @@ def extract_all(
             if not curated_path.exists():
                 raise DataError(f"{curated_path}: curated table missing (needed by {extract.name})")
             curated_sums[f"data/curated/{relative}"] = sha256_file(curated_path)
-        payload = to_csv_bytes(extract.build(upstream))
+        frame = extract.build(upstream)
+        payload = to_csv_bytes(frame)
         parse_and_validate(extract, payload, f"extract {extract.name} (built from upstream)")
         payloads[extract.name] = payload
-        resources.append(resource_descriptor(extract, payload, upstream_sums, curated_sums))
+        resource = resource_descriptor(extract, payload, upstream_sums, curated_sums)
+        resources.append({**resource, **(source_counts(frame) or {})})
     for name, payload in payloads.items():
         atomic_write_bytes(Path(raw_dir) / name, payload)
     atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))

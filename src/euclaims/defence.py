@@ -195,10 +195,12 @@ def projects_by(waves: pd.DataFrame, date: str, column: str = "projects_in_place
     return None if pd.isna(value) else int(value)
 
 
-def coordinators_per_state(projects: pd.DataFrame) -> pd.Series:
-    """How many of the named projects each state (co-)coordinates, most first."""
-    codes = projects["coordinator"].dropna().str.split(";").explode()
-    return codes.value_counts().rename_axis("country").rename("projects_coordinated")
+def coordinators_per_state(roles: pd.DataFrame) -> pd.Series:
+    """How many of the named projects each state (co-)coordinates, most first (from the
+    project x member roles table); ties in country-code order."""
+    codes = roles.loc[roles["role"] == "coordinator", "country"]
+    counts = codes.value_counts().sort_index().sort_values(ascending=False, kind="stable")
+    return counts.rename_axis("country").rename("projects_coordinated")
 
 
 def members_at_or_above(
@@ -303,6 +305,7 @@ FILES = {
     "initiatives": "defence_initiatives.csv",
     "membership": "pesco_membership.csv",
     "projects": "pesco_projects.csv",
+    "roles": "pesco_project_roles.csv",
     "waves": "pesco_waves.csv",
     "missions": "csdp_missions.csv",
     "milex": "sipri_milex_eu.csv",
@@ -327,6 +330,7 @@ class Inputs:
     initiatives: pd.DataFrame
     membership: pd.DataFrame
     projects: pd.DataFrame
+    roles: pd.DataFrame
     waves: pd.DataFrame
     missions: pd.DataFrame
     milex: pd.DataFrame

@@ -104,14 +104,15 @@ INPUT_FILES = {
     "populist": "hindsight_populist_parties.csv",
     "flags": "hindsight_populist_flags.csv",
     "population_wb": "hindsight_population_worldbank.csv",
-    "pesco": "hindsight_pesco_events.csv",
-    "summits": "hindsight_eu_russia_summits.csv",
+    "pesco": "pesco_membership.csv",
+    "summits": "eu_russia_summits.csv",
 }
 
 
 def load_inputs() -> Inputs:
     """Read and validate every table of the notebook once (sha256 and schema checked)."""
     tables = {field: data.load_raw(name) for field, name in INPUT_FILES.items()}
+    tables["pesco"] = pesco_events(tables["pesco"])
     return Inputs(**tables, families=family_table(tables["populist"], tables["flags"]))
 
 
@@ -378,9 +379,7 @@ def summit_metrics(
     evaluated_to = latest if until == "latest" else essay_date
     held = summits_held(summits, rows_counted, evaluated_to)
     if held.empty:
-        raise ValueError(
-            f"hindsight_eu_russia_summits.csv: no summit held on or before {evaluated_to}"
-        )
+        raise ValueError(f"eu_russia_summits.csv: no summit held on or before {evaluated_to}")
     after = int(sum(d > cutoff[: len(d)] for d in held))
     return {
         "last_eu_russia_summit_held_year": int(held.max()[:4]),
@@ -392,6 +391,23 @@ def summit_metrics(
 
 
 # --- PESCO and small states ------------------------------------------------------------------
+
+
+def pesco_events(membership: pd.DataFrame) -> pd.DataFrame:
+    """The shared PESCO membership table (one row per member state) as dated events per state:
+    pesco_joined, pesco_non_participant (undated) and csdp_opt_out_ended."""
+    rows = []
+    for row in membership.itertuples(index=False):
+        joined = row.joined_date if pd.notna(row.joined_date) else None
+        event = "pesco_joined" if joined else "pesco_non_participant"
+        rows.append({"country": row.country, "event": event, "date": joined})
+        if pd.notna(row.csdp_opt_out_ended_date):
+            rows.append(
+                {"country": row.country, "event": "csdp_opt_out_ended",
+                 "date": row.csdp_opt_out_ended_date}
+            )  # fmt: skip
+    events = pd.DataFrame(rows, columns=["country", "event", "date"])
+    return events.sort_values(["country", "event"], ignore_index=True)
 
 
 def pesco_participants_on(events: pd.DataFrame, date: str) -> list[str]:

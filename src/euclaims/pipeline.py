@@ -388,6 +388,15 @@ def run_multiverse(specs: dict[str, NotebookSpec], jobs: int = 2) -> list[str]:
     return evaluated
 
 
+def write_claim_source_shares(specs: dict[str, NotebookSpec]) -> dict[str, dict]:
+    """Per claim, the share of its curated facts backed by an official source (from the
+    manifest's row counts of the tables its notebook reads): data/processed/source_shares.json."""
+    from .manifest import read_manifest
+    from .sources import write_source_shares
+
+    return write_source_shares(load_ledger(), specs, read_manifest())
+
+
 def build(jobs: int = 2, pdf: bool = True) -> None:
     """Everything `make report` does: run stale notebooks, the multiverse, the report."""
     from .report import write_report
@@ -398,6 +407,7 @@ def build(jobs: int = 2, pdf: bool = True) -> None:
         remove_stale_staging()
         run_all(plan(specs), jobs)
         run_multiverse(specs, jobs)
+        write_claim_source_shares(specs)
         write_report(specs, pdf=pdf)
 
 

@@ -41,6 +41,7 @@ from .manifest import read_manifest
 from .params import NotebookSpec
 from .paths import CLAIMS_FILE, MANIFEST_FILE, PACKAGE_DIR, PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
 from .pipeline import read_record
+from .sources import SHARES_FILE, read_source_shares
 from .yamlload import YAML_LOADER
 
 REPORT_PACKAGES = (
@@ -293,26 +294,27 @@ def _read_registry(path: Path) -> dict[str, Any]:
     return registry
 
 
-def curated_sources(spec: NotebookSpec | None, resources: dict[str, dict]) -> list[dict]:
-    """For the curated tables a notebook reads: rows and the share backed by an official source."""
-    if spec is None:
-        return []
-    found = []
-    for name in spec.inputs:
-        resource = resources.get(name, {})
-        share = resource.get("official_source_share")
-        if share is None:
-            continue
-        found.append(
-            {
-                "path": name,
-                "anchor": data_anchor(name),
-                "rows": resource.get("curated_rows"),
-                "share": float(share),
-                "share_text": format_percent(100 * float(share)),
-            }
-        )
-    return found
+def curated_sources(share: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A claim's official-source share (as the pipeline computed it) ready to print: overall and
+    per fact table, with anchors to the tables' source entries."""
+    if not share:
+        return None
+    tables = [
+        {
+            "path": table["path"],
+            "anchor": data_anchor(table["path"]),
+            "rows": int(table["rows"]),
+            "official_rows": int(table["official_rows"]),
+            "share_text": format_percent(100 * float(table["share"])),
+        }
+        for table in share["tables"]
+    ]
+    return {
+        "rows": int(share["rows"]),
+        "official_rows": int(share["official_rows"]),
+        "share_text": format_percent(100 * float(share["share"])),
+        "tables": tables,
+    }
 
 
 def load_citation(path: Path | None = None) -> dict[str, Any]:
@@ -798,11 +800,12 @@ def report_context(specs: dict[str, NotebookSpec], pdf: bool = False) -> dict[st
     records = {stem: read_record(PROCESSED_DIR / stem) for stem in specs}
     notebooks = {stem: read_notebook(PROCESSED_DIR / stem / "executed.ipynb") for stem in specs}
     manifest = read_manifest()
+    shares = read_source_shares()
     rows = claim_rows(ledger, records, display, notebooks)
     for row in rows:
         claim = row["claim"]
         row["registration"] = registration_for(claim.id)
-        row["curated"] = curated_sources(specs.get(claim.notebook or ""), manifest)
+        row["curated"] = curated_sources(shares.get(claim.id))
         row["family_title"] = family_title(claim.family)
     families = [
         {
@@ -1013,6 +1016,7 @@ def report_fingerprint(specs: dict[str, NotebookSpec], pdf: bool) -> str:
 
     digest = hashlib.sha256(f"pdf={pdf}\n{package_source_digest()}\n".encode())
     files = [CLAIMS_FILE, MANIFEST_FILE, REGISTRY_FILE, CITATION_FILE, PROJECT_ROOT / "params.yaml"]
+    files.append(SHARES_FILE)
     for stem in specs:
         files += [PROCESSED_DIR / stem / "results.json", PROCESSED_DIR / stem / "executed.ipynb"]
         files.append(multiverse_table(stem))

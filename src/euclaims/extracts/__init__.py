@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from . import (
     behaviour,
+    curated,
     defence,
-    defence_instruments,
     eda_2018_2023,
     eums,
     eurostat_exports_monthly,
@@ -19,6 +19,7 @@ from . import (
     levada,
     nato_spending,
     populist_flags,
+    reference_facts,
     sanctions,
     sanctions_packages,
     unga_issues,
@@ -42,9 +43,11 @@ ALL_EXTRACTS: tuple[Extract, ...] = (
     *unga_ukraine_2022.EXTRACTS,
     *nato_spending.EXTRACTS,
     *eda_2018_2023.EXTRACTS,
-    *defence_instruments.EXTRACTS,
     *levada.EXTRACTS,
     *populist_flags.EXTRACTS,
+    # reference facts and curated tables shared by the notebooks
+    *reference_facts.EXTRACTS,
+    *curated.EXTRACTS,
 )
 
 

@@ -1,4 +1,5 @@
-"""Extracts for the small-states behaviour notebook: exposure, Council dissent, defence support."""
+"""Extracts for the small-states behaviour notebook: exposure, Council dissent, defence support
+(PESCO participation and project roles are shared tables of `reference_facts`)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,6 @@ COMTRADE_FILES = tuple(
 )
 VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 EUROBAROMETER_FILE = "defence_institutions/opinion/eurobarometer_84.3_volumeA_2015-11.xls"
-PESCO_MEMBERSHIP_FILE = "reference_facts/pesco_membership.csv"
-PESCO_PROJECTS_FILE = "reference_facts/pesco_projects.csv"
 
 MACRO_YEARS = (1995, 2019)
 COW_YEARS = (1995, 2014)
@@ -257,54 +256,6 @@ EUROBAROMETER_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def build_pesco_participation(upstream: Path) -> pd.DataFrame:
-    """PESCO participation per EU27 member state: date joined (empty = not a participant)."""
-    raw = pd.read_csv(upstream / PESCO_MEMBERSHIP_FILE, dtype=str, keep_default_na=False)
-    _require_columns(raw, ["iso2", "joined_date"], str(upstream / PESCO_MEMBERSHIP_FILE))
-    table = pd.DataFrame(
-        {"country": raw["iso2"], "joined_date": raw["joined_date"].replace("", None)}
-    )
-    return table.sort_values("country", ignore_index=True)
-
-
-PESCO_PARTICIPATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2), unique=True),
-        "joined_date": pa.Column(
-            str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$"), nullable=True
-        ),
-    },
-    strict=True,
-    ordered=True,
-)
-
-
-def build_pesco_project_roles(upstream: Path) -> pd.DataFrame:
-    """PESCO projects with the coordinators and participants known (often empty)."""
-    raw = pd.read_csv(upstream / PESCO_PROJECTS_FILE, dtype=str, keep_default_na=False)
-    _require_columns(raw, ["project", "wave", "coordinator", "participants"], PESCO_PROJECTS_FILE)
-    table = pd.DataFrame(
-        {
-            "project": raw["project"],
-            "wave": raw["wave"].astype("int64"),
-            "coordinators": raw["coordinator"].replace("", None),
-            "participants": raw["participants"].replace("", None),
-        }
-    )
-    return table.sort_values(["wave", "project"], ignore_index=True)
-
-
-PESCO_ROLES_SCHEMA = pa.DataFrameSchema(
-    {
-        "project": pa.Column(str, unique=True),
-        "wave": pa.Column("int64", pa.Check.in_range(1, 10)),
-        "coordinators": pa.Column(str, pa.Check.str_matches(ISO2_LIST), nullable=True),
-        "participants": pa.Column(str, pa.Check.str_matches(ISO2_LIST), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-)
-
 EXTRACTS = (
     Extract(
         name="worldbank_gdp_population_eu28.csv",
@@ -400,37 +351,6 @@ EXTRACTS = (
         caveats=(
             "Fieldwork 7-17 Nov 2015; a single wave. Weighted counts are rounded to whole "
             "respondents. West/East Germany sub-samples dropped (DE is kept)."
-        ),
-    ),
-    Extract(
-        name="pesco_participation.csv",
-        upstream=(PESCO_MEMBERSHIP_FILE,),
-        title="PESCO participation per EU27 member state",
-        source=(
-            "Project reference table reference_facts/pesco_membership.csv (rows sourced from "
-            "Council press releases and news reports; addresses in the upstream table)"
-        ),
-        licence="Facts compiled by the project from public pages",
-        description="Date joined (YYYY-MM-DD or YYYY-MM); empty = not a participant (Malta).",
-        schema=PESCO_PARTICIPATION_SCHEMA,
-        build=build_pesco_participation,
-        caveats=(
-            "25 founding participants on 2017-12-11 (Council Decision 2017/2315); Denmark joined "
-            "in May 2023 (day unresolved). The UK never joined and is not listed."
-        ),
-    ),
-    Extract(
-        name="pesco_project_roles.csv",
-        upstream=(PESCO_PROJECTS_FILE,),
-        title="PESCO projects with known coordinators and participants",
-        source="Project reference table reference_facts/pesco_projects.csv (sources per row there)",
-        licence="Facts compiled by the project from public pages",
-        description="';'-joined ISO alpha-2 codes; empty when not found in any source read.",
-        schema=PESCO_ROLES_SCHEMA,
-        build=build_pesco_project_roles,
-        caveats=(
-            "Participants are known for few projects and are often the launch-time lists from news "
-            "reports, not current memberships; wave 6 is missing; several names are provisional."
         ),
     ),
 )

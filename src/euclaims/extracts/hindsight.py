@@ -31,12 +31,8 @@ COUNCIL_VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_data
 PARLGOV_FILE = "defence_institutions/parties/parlgov_view_election.csv"
 POPULIST_FILE = "defence_institutions/parties/populist_3.0.csv"
 WB_POPULATION_FILE = "sanctions_trade/worldbank_population.csv"
-PESCO_FILE = "reference_facts/pesco_membership.csv"
-SUMMITS_FILE = "reference_facts/eu_russia_summits.csv"
 
 ALLIANCES_CURATED = "hindsight_parlgov_alliances.csv"
-PESCO_CURATED = "hindsight_pesco_events.csv"
-SUMMITS_CURATED = "hindsight_eu_russia_summits.csv"
 
 #: Roll calls on Ukraine since 2014, matched on the resolution title (the `descr` field also holds
 #: meeting transcripts in which "Ukraine" appears as a co-sponsor of unrelated drafts).
@@ -411,99 +407,6 @@ WB_POPULATION_SCHEMA = pa.DataFrameSchema(
 )
 
 
-# --- PESCO events and EU-Russia summits (reference facts + curated rows) ------------------------
-
-PESCO_EVENTS = (
-    "pesco_joined",
-    "pesco_non_participant",
-    "csdp_opt_out_referendum",
-    "csdp_opt_out_ended",
-)
-
-
-def build_pesco_events(upstream: Path) -> pd.DataFrame:
-    """PESCO participation per member state, plus Denmark's opt-out events (curated)."""
-    raw = pd.read_csv(upstream / PESCO_FILE, dtype=str, keep_default_na=False)
-    base = pd.DataFrame(
-        {
-            "country": raw["iso2"],
-            "event": ["pesco_joined" if d else "pesco_non_participant" for d in raw["joined_date"]],
-            "date": raw["joined_date"].replace("", None),
-            "origin": "reference_facts",
-        }
-    )
-    curated = _read_curated(PESCO_CURATED)
-    unknown = set(curated["event"]) - set(PESCO_EVENTS)
-    if unknown:
-        raise DataError(f"{CURATED_DIR / PESCO_CURATED}: unknown event(s) {sorted(unknown)}")
-    extra = curated[["country", "event", "date"]].assign(origin="curated")
-    keys = set(zip(extra["country"], extra["event"], strict=True))
-    base = base[[(c, e) not in keys for c, e in zip(base["country"], base["event"], strict=True)]]
-    table = pd.concat([base, extra], ignore_index=True)
-    return table.sort_values(["country", "event"], ignore_index=True)
-
-
-PESCO_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "event": pa.Column(str, pa.Check.isin(list(PESCO_EVENTS))),
-        "date": pa.Column(str, pa.Check.str_matches(DATE_OR_MONTH), nullable=True),
-        "origin": pa.Column(str, pa.Check.isin(["reference_facts", "curated"])),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "event"],
-)
-
-
-def build_summits(upstream: Path) -> pd.DataFrame:
-    """EU-Russia summits held, announced, cancelled (reference facts) and later proposals."""
-    raw = pd.read_csv(upstream / SUMMITS_FILE, dtype=str, keep_default_na=False)
-    raw = pd.concat(
-        [
-            raw.assign(origin="reference_facts"),
-            _read_curated(SUMMITS_CURATED).assign(origin="curated"),
-        ],
-        ignore_index=True,
-    )
-    table = pd.DataFrame(
-        {
-            "date_start": raw["date_start"].replace("", None),
-            "date_end": raw["date_end"].replace("", None),
-            "place": raw["place"].replace("", None),
-            "status": raw["status"],
-            "source": raw["source"],
-            "origin": raw["origin"],
-        }
-    )
-    key = table["date_start"].fillna(table["date_end"]).fillna("9999")
-    return (
-        table.assign(_key=key)
-        .sort_values(["_key", "status"])
-        .drop(columns="_key")
-        .reset_index(drop=True)
-    )
-
-
-SUMMITS_SCHEMA = pa.DataFrameSchema(
-    {
-        "date_start": pa.Column(str, pa.Check.str_matches(DATE_OR_MONTH), nullable=True),
-        "date_end": pa.Column(str, pa.Check.str_matches(DATE_OR_MONTH), nullable=True),
-        "place": pa.Column(str, nullable=True),
-        "status": pa.Column(
-            str,
-            pa.Check.isin(
-                ["held", "held (last summit)", "announced", "cancelled", "proposed (not agreed)"]
-            ),
-        ),
-        "source": pa.Column(str, pa.Check.str_startswith("http")),
-        "origin": pa.Column(str, pa.Check.isin(["reference_facts", "curated"])),
-    },
-    strict=True,
-    ordered=True,
-)
-
-
 EXTRACTS = (
     Extract(
         name="hindsight_eu_composition_comext.csv",
@@ -641,45 +544,5 @@ EXTRACTS = (
         schema=WB_POPULATION_SCHEMA,
         build=build_wb_population,
         caveats="Auto-updated mirror; values are a WDI vintage of early 2026.",
-    ),
-    Extract(
-        name="hindsight_pesco_events.csv",
-        upstream=(PESCO_FILE,),
-        title="PESCO participation per member state and Denmark's defence opt-out",
-        source=(
-            "reference_facts/pesco_membership.csv (compiled from Council press releases and "
-            "news); Denmark and Malta rows curated from EUR-Lex (Council Decision (CFSP) "
-            "2023/1015) and news"
-        ),
-        licence="Facts compiled by the project; sources in the upstream and curated tables",
-        description=(
-            "Events per state: pesco_joined, pesco_non_participant, csdp_opt_out_referendum, "
-            "csdp_opt_out_ended; dates YYYY-MM-DD (or YYYY-MM where only the month was found)."
-        ),
-        schema=PESCO_SCHEMA,
-        build=build_pesco_events,
-        caveats=(
-            "Denmark's join date 2023-05 (upstream, month only) is replaced by the day of Council "
-            "Decision (CFSP) 2023/1015 (23 May 2023). No source after May 2023 was read."
-        ),
-        curated=(PESCO_CURATED,),
-    ),
-    Extract(
-        name="hindsight_eu_russia_summits.csv",
-        upstream=(SUMMITS_FILE,),
-        title="EU-Russia summits 2005-2014 and the 2021 proposal",
-        source=(
-            "reference_facts/eu_russia_summits.csv (Council, Kremlin, russiaeu.ru and news pages); "
-            "June 2021 row curated from news reports of the European Council"
-        ),
-        licence="Facts compiled by the project; sources in the table",
-        description="One row per summit held, announced, cancelled or proposed, with its sources.",
-        schema=SUMMITS_SCHEMA,
-        build=build_summits,
-        caveats=(
-            "Compiled from search: summits 1998-2004, Oct 2005 and Nov 2006 are missing; the "
-            "absence of a row after 2014 is weaker evidence than a row."
-        ),
-        curated=(SUMMITS_CURATED,),
     ),
 )

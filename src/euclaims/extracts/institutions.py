@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..paths import CURATED_DIR
 from .base import EU_TO_ISO2, MEMBER_STATES_FILE, Extract
 from .base import read_member_states as build_membership
 
@@ -82,9 +81,6 @@ CORESIZE_FILE = "defence_institutions/member_states/coresize_eucouncil_weights.c
 EP_SEATS_FILE = "defence_institutions/member_states/ep_seats_by_term.csv"
 WB_POPULATION_FILE = "sanctions_trade/worldbank_population.csv"
 COUNCIL_VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
-PRESIDENCIES_FILE = "reference_facts/council_presidencies.csv"
-PRESIDENTS_FILE = "reference_facts/commission_presidents.csv"
-COLLEGE_CURATED = "commission_college.csv"
 
 #: Years of World Bank GDP not already in sanctions_gdp_worldbank.csv (2010-2017).
 RECENT_GDP_YEARS = range(2018, 2024)
@@ -303,95 +299,11 @@ def _council_positions_schema() -> pa.DataFrameSchema:
 COUNCIL_POSITIONS_SCHEMA = _council_positions_schema()
 
 
-def build_presidencies(upstream: Path) -> pd.DataFrame:
-    """Rotating presidencies of the Council of the EU, half-year slots, with sources."""
-    raw = pd.read_csv(upstream / PRESIDENCIES_FILE, dtype=str, keep_default_na=False)
-    table = pd.DataFrame(
-        {
-            "start": raw["start"],
-            "end": raw["end"],
-            "country": raw["iso2"],
-            "member_state": raw["member_state"],
-            "source": raw["source"],
-        }
-    )
-    return table.sort_values("start", ignore_index=True)
-
-
-PRESIDENCIES_SCHEMA = pa.DataFrameSchema(
-    {
-        "start": pa.Column(str, pa.Check.str_matches(DATE), unique=True),
-        "end": pa.Column(str, pa.Check.str_matches(DATE), unique=True),
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "member_state": pa.Column(str),
-        "source": pa.Column(str, pa.Check.str_contains("http")),
-    },
-    checks=pa.Check(lambda t: (t["start"] <= t["end"]).all(), error="start after end"),
-    strict=True,
-    ordered=True,
-)
-
-
-def build_commission_presidents(upstream: Path) -> pd.DataFrame:
-    """Commission presidents with nationality and term dates; acting presidents flagged."""
-    raw = pd.read_csv(upstream / PRESIDENTS_FILE, dtype=str, keep_default_na=False)
-    table = pd.DataFrame(
-        {
-            "president": raw["president"].str.replace(" (acting)", "", regex=False),
-            "country": raw["nationality_iso2"],
-            "term_start": raw["term_start"],
-            "term_end": raw["term_end"].replace("", None),
-            "acting": raw["president"].str.contains("(acting)", regex=False),
-            "source": raw["source"],
-        }
-    )
-    return table.sort_values("term_start", ignore_index=True)
-
-
-PRESIDENTS_SCHEMA = pa.DataFrameSchema(
-    {
-        "president": pa.Column(str, unique=True),
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "term_start": pa.Column(str, pa.Check.str_matches(DATE_OR_MONTH)),
-        "term_end": pa.Column(str, pa.Check.str_matches(DATE_OR_MONTH), nullable=True),
-        "acting": pa.Column(bool),
-        "source": pa.Column(str, pa.Check.str_contains("http")),
-    },
-    strict=True,
-    ordered=True,
-)
-
-
-def build_commission_college(upstream: Path) -> pd.DataFrame:
-    """Curated composition of the Commission around the essay's date (data/curated)."""
-    path = CURATED_DIR / COLLEGE_CURATED
-    table = pd.read_csv(path, dtype={"members": "int64", "one_per_member_state": bool})
-    unsourced = table.index[table["source"].fillna("").str.strip() == ""].tolist()
-    if unsourced:
-        raise ValueError(f"{path}: rows {[i + 2 for i in unsourced]} have no source")
-    return table.sort_values("start_date", ignore_index=True)
-
-
-COLLEGE_SCHEMA = pa.DataFrameSchema(
-    {
-        "college": pa.Column(str, unique=True),
-        "start_date": pa.Column(str, pa.Check.str_matches(DATE)),
-        "end_date": pa.Column(str, pa.Check.str_matches(DATE)),
-        "members": pa.Column("int64", pa.Check.in_range(1, 40)),
-        "one_per_member_state": pa.Column(bool),
-        "source": pa.Column(str, pa.Check.str_contains("http")),
-        "notes": pa.Column(str),
-    },
-    strict=True,
-    ordered=True,
-)
-
 EUMS_SOURCE = (
     "EUMS database by Joshua C. Fjelstul (github.com/jfjelstul/eums, commit 20fd6ff, "
     "data/qmv_weights.RData, converted to CSV with pyreadr)"
 )
 WORLD_BANK_SOURCE = "World Bank WDI via github.com/datasets ({}), snapshot of early 2026"
-REFERENCE_SOURCE = "Project reference fact tables (reference_facts/, each row with its source page)"
 
 INSTITUTION_EXTRACTS = (
     Extract(
@@ -481,47 +393,6 @@ INSTITUTION_EXTRACTS = (
             "accession; analyses count positions of members only. Denmark and Ireland often do not "
             "participate because of opt-outs. Single records are fallible."
         ),
-    ),
-    Extract(
-        name="council_presidencies.csv",
-        upstream=(PRESIDENCIES_FILE,),
-        title="Rotating presidencies of the Council of the EU, 2004-2027",
-        source=REFERENCE_SOURCE,
-        licence="Project-authored facts; cited pages keep their own terms",
-        description="Half-year presidency slots with holder (ISO alpha-2) and the pages read.",
-        schema=PRESIDENCIES_SCHEMA,
-        build=build_presidencies,
-        caveats=(
-            "2007-2017 H1 follow the planned order of Decision 2007/5/EC; Estonia replaced the UK "
-            "in 2017 H2 and later slots moved up one (Decision 2016/1316)."
-        ),
-    ),
-    Extract(
-        name="commission_presidents.csv",
-        upstream=(PRESIDENTS_FILE,),
-        title="Presidents of the European Commission, 1958 to date",
-        source=REFERENCE_SOURCE,
-        licence="Project-authored facts; cited pages keep their own terms",
-        description="President, nationality (ISO alpha-2), term dates, acting flag and sources.",
-        schema=PRESIDENTS_SCHEMA,
-        build=build_commission_presidents,
-        caveats=(
-            "Malfatti and Marin have month precision; Barroso's dates are derived from his "
-            "neighbours'; Santer's end date differs between sources. Hallstein was from West "
-            "Germany."
-        ),
-    ),
-    Extract(
-        name="commission_college.csv",
-        upstream=(),
-        curated=(COLLEGE_CURATED,),
-        title="Composition of the Commission at the essay's date",
-        source="data/curated/commission_college.csv (pages read with the search tool)",
-        licence="Project-authored facts; cited pages keep their own terms",
-        description="College, term dates, number of members and whether it has one per state.",
-        schema=COLLEGE_SCHEMA,
-        build=build_commission_college,
-        caveats="One row per College; only the College in office at the essay's date is listed.",
     ),
 )
 

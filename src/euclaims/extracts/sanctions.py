@@ -11,7 +11,6 @@ import pandas as pd
 import pandera.pandas as pa
 import pyreadr
 
-from ..paths import CURATED_DIR
 from .base import MEMBER_STATES_FILE as MEMBERSHIP_FILE
 from .base import Extract
 from .base import read_member_states as build_membership
@@ -26,14 +25,11 @@ IEA_FILE = "trade_baseline/iea_oil_imports_by_origin_RUS_and_total_2000_2020.csv
 GAS_FILE = "sanctions_trade/eurostat_nrg_ti_gas_imports_by_partner_2011_2020.xlsx"
 GDP_FILE = "sanctions_trade/worldbank_gdp_current_usd.csv"
 COMTRADE_FILES = tuple(f"sanctions_trade/comtrade_all_exports_{y}A.csv" for y in range(2014, 2018))
-DECISIONS_FILE = "reference_facts/eu_russia_sanctions_decisions.csv"
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
 UN_ROLL_CALLS_FILE = "sanctions_trade/unvotes_un_roll_calls.rda"
 IDEAL_POINTS_FILE = "sanctions_trade/voeten_IdealpointestimatesAll_Apr2020.csv"
 COUNCIL_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 
-DECISIONS_CURATED = "sanctions_decisions_additions.csv"
-LEGAL_CURATED = "sanctions_legal_basis.csv"
 
 #: Correlates of War state codes of the EU28 (trade_baseline/PROVENANCE.md); Russia is 365.
 COW_TO_ISO2 = {
@@ -253,74 +249,6 @@ ENERGY_SCHEMA = pa.DataFrameSchema(
     strict=True,
     ordered=True,
     unique=["fuel", "country", "year"],
-)
-
-
-# --- the record of sanctions decisions ----------------------------------------------------------
-
-DECISION_COLUMNS = [
-    "regime", "act", "adopted_date", "action", "extended_until", "package_no", "source", "notes",
-]  # fmt: skip
-
-
-def build_decisions(upstream: Path) -> pd.DataFrame:
-    """EU Russia sanctions decisions (reference_facts) with curated corrections merged in.
-
-    A curated row replaces the upstream row of the same regime, action and `extended_until`
-    (used to sharpen month-only dates); other curated rows are added.
-    """
-    raw = pd.read_csv(upstream / DECISIONS_FILE, dtype=str, keep_default_na=False)
-    curated = pd.read_csv(CURATED_DIR / DECISIONS_CURATED, dtype=str, keep_default_na=False)
-    empty_source = curated.index[curated["source"].str.strip() == ""].tolist()
-    if empty_source:
-        raise ValueError(f"{DECISIONS_CURATED}: rows {empty_source} have no source")
-    key = ["regime", "action", "extended_until"]
-    replaced = raw.merge(curated[key].drop_duplicates(), on=key, how="left", indicator=True)
-    kept = raw[(replaced["_merge"] == "left_only").to_numpy()]
-    table = pd.concat([kept[DECISION_COLUMNS], curated[DECISION_COLUMNS]], ignore_index=True)
-    table = table.replace({"": None})
-    table["package_no"] = pd.to_numeric(table["package_no"]).astype("Int64")
-    return table.sort_values(
-        ["regime", "adopted_date", "action", "act"], ignore_index=True, na_position="first"
-    )
-
-
-DECISIONS_SCHEMA = pa.DataFrameSchema(
-    {
-        "regime": pa.Column(
-            str, pa.Check.isin(["crimea", "economic", "individual", "package", "territories"])
-        ),
-        "act": pa.Column(str, nullable=True),
-        "adopted_date": pa.Column(str, pa.Check.str_matches(DATE_OR_MONTH)),
-        "action": pa.Column(str, pa.Check.isin(["adopt", "amend", "extend", "package"])),
-        "extended_until": pa.Column(str, pa.Check.str_matches(DATE), nullable=True),
-        "package_no": pa.Column("Int64", pa.Check.in_range(1, 40), nullable=True, coerce=True),
-        "source": pa.Column(str, pa.Check.str_length(min_value=8)),
-        "notes": pa.Column(str, nullable=True),
-    },
-    strict=True,
-    ordered=True,
-)
-
-
-def build_legal_basis(upstream: Path) -> pd.DataFrame:
-    """The curated table of legal bases and voting rules (no upstream file)."""
-    table = pd.read_csv(CURATED_DIR / LEGAL_CURATED, dtype={"unanimity_required": bool})
-    return table.sort_values("legal_basis", ignore_index=True)
-
-
-LEGAL_SCHEMA = pa.DataFrameSchema(
-    {
-        "instrument": pa.Column(str),
-        "legal_basis": pa.Column(str, unique=True),
-        "adopting_institution": pa.Column(str),
-        "voting_rule": pa.Column(str),
-        "unanimity_required": pa.Column(bool),
-        "source": pa.Column(str, pa.Check.str_contains("http")),
-        "notes": pa.Column(str),
-    },
-    strict=True,
-    ordered=True,
 )
 
 
@@ -595,42 +523,6 @@ EXTRACTS = (
             "without refineries show 0 crude imports (CY, EE, LV, LU, MT, SI). IEA unit not stated "
             "in the file; magnitudes match thousand tonnes. Missing values are empty."
         ),
-    ),
-    Extract(
-        name="sanctions_decisions.csv",
-        upstream=(DECISIONS_FILE,),
-        title="EU restrictive measures against Russia: adoptions, extensions, packages",
-        source=(
-            "Project reference table reference_facts/eu_russia_sanctions_decisions.csv (rows "
-            "written from pages read with the search tool, each with its source), plus curated "
-            "corrections in data/curated/sanctions_decisions_additions.csv"
-        ),
-        licence="Project-authored facts (CC BY 4.0); sources as listed per row",
-        description=(
-            "One row per Council act: regime (economic = Decision 2014/512/CFSP, individual = "
-            "2014/145/CFSP, crimea = 2014/386/CFSP, territories = (CFSP) 2022/266, package = "
-            "packages since February 2022), adoption date, action and new expiry date."
-        ),
-        schema=DECISIONS_SCHEMA,
-        build=build_decisions,
-        curated=(DECISIONS_CURATED,),
-        caveats=(
-            "Not found: individual-regime renewals of Sept 2014, March 2019 and March 2022; the "
-            "Crimea renewal of June 2023; the territories renewal of Feb 2025; the new expiry set "
-            "by Decision (CFSP) 2026/1437. Some dates have month precision (YYYY-MM)."
-        ),
-    ),
-    Extract(
-        name="sanctions_legal_basis.csv",
-        upstream=(),
-        title="Legal bases and voting rules of EU restrictive measures",
-        source="Curated from EUR-Lex treaty texts and Council pages (data/curated)",
-        licence="Project-authored (CC BY 4.0); treaty texts (c) European Union",
-        description="One row per legal basis: instrument, institution, voting rule, sources.",
-        schema=LEGAL_SCHEMA,
-        build=build_legal_basis,
-        curated=(LEGAL_CURATED,),
-        caveats="Paraphrased from the sources; read the treaty texts for the exact wording.",
     ),
     Extract(
         name="unga_eu_rollcalls.csv",
