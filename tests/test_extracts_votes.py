@@ -74,9 +74,10 @@ def test_every_consumer_reads_the_shared_tables():
     declared = {extract.name for extract in ALL_EXTRACTS}
     assert {"council_votes.csv", "eu_vetoes.csv"} <= declared
     assert not declared & set(OLD_NAMES)
-    for name in ("params.yaml", "claims.yaml"):
-        text = (PROJECT_ROOT / name).read_text()
-        assert not [old for old in OLD_NAMES if old in text], name
+    notebooks = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    for path in [PROJECT_ROOT / "params.yaml", PROJECT_ROOT / "claims.yaml", *notebooks]:
+        text = path.read_text()
+        assert not [old for old in OLD_NAMES if old in text], path.name
     inputs = yaml.safe_load((PROJECT_ROOT / "params.yaml").read_text())
     for stem in ("sanctions_consensus", "small_states_behaviour", "hindsight"):
         assert "council_votes.csv" in inputs[stem]["inputs"], stem
