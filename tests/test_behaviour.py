@@ -231,8 +231,6 @@ def test_vote_coverage_and_split_codes():
     }  # fmt: skip
     assert bh.split_codes("DE;GB") == ["DE", "GB"]
     assert bh.split_codes(None) == [] and bh.split_codes(float("nan")) == []
-    assert ex.council_codes_to_iso("UK, EL, DE") == "DE;GB;GR"
-    assert ex.council_codes_to_iso("") is None
 
 
 # --- defence support ------------------------------------------------------------------------
@@ -332,25 +330,6 @@ def test_comtrade_extract_names_missing_reporter(tmp_path, monkeypatch):
     ).to_csv(folder / "c2014.csv", index=False)  # fmt: skip
     with pytest.raises(ValueError, match=r"no rows for reporter\(s\) \['Malta'\]"):
         ex.build_comtrade_russia(tmp_path)
-
-
-def test_council_votes_extract_recodes_and_sorts(tmp_path):
-    folder = tmp_path / "defence_institutions" / "council_votes"
-    folder.mkdir(parents=True)
-    pd.DataFrame(
-        {
-            "decision_date": ["2012-01-02", "2011-05-05"],
-            "voting_rule": ["qualified majority", "unanimity"],
-            "against": ["UK, DE", ""],
-            "abstained": ["", "EL"],
-            "vote_procedure_id": ["7", "3"],
-        }
-    ).to_csv(folder / "swp_ceu_votes_full_dataset_2023-10-20.csv", index=False)
-    table = ex.build_council_votes(tmp_path)
-    assert table["vote_id"].tolist() == [3, 7]
-    assert table["against"].isna().tolist() == [True, False]
-    assert table["against"].iloc[1] == "DE;GB"
-    assert table["abstained"].iloc[0] == "GR" and pd.isna(table["abstained"].iloc[1])
 
 
 def test_plot_functions_draw_on_small_tables():

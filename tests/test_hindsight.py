@@ -424,11 +424,6 @@ def test_rate_ratio_interval_is_the_exact_binomial_one():
     assert h.rate_ratio_interval(3, 7.0, 0, 6.0) == (None, None, None)
 
 
-def test_migration_keywords_skip_cross_border_acts():
-    assert hx.migration_keywords("on cross-border exchange of information") is None
-    assert hx.migration_keywords("external borders and visas; Eurodac") == "border;eurodac;visa"
-
-
 # --- populism and nationalism ------------------------------------------------------------------
 
 POPULIST = pd.DataFrame(

@@ -20,7 +20,6 @@ import pytest
 from euclaims import institutions as inst
 from euclaims import sizes
 from euclaims.claims import evaluate_claim, load_ledger
-from euclaims.extracts.institutions import procedure_code
 from euclaims.multiverse import claim_specifications, notebook_specifications, spec_id
 from euclaims.params import load_params_file
 from euclaims.power import nice_game, rule_game
@@ -261,11 +260,12 @@ VOTES = pd.DataFrame(
         "decision_date": ["2012-01-10", "2015-05-05", "2021-03-03"],
         "voting_rule": ["qualified majority", "qualified majority", "unanimity"],
         "procedure": ["COD", None, "CNS"],
-        "AA": ["N", "N", "Y"],
-        "BB": ["Y", "N", "A"],
-        "CC": ["A", "Y", "Y"],  # CC left in 2020: its 2021 record must be dropped
-        "DD": ["Y", "X", None],
-        "EE": ["Y", "Y", "Y"],  # EE joined in 2013: its 2012 record must be dropped
+        # CC left in 2020: its 2021 record must be dropped; EE joined in 2013: its 2012 record
+        # must be dropped; DD has no record on vote 3.
+        "in_favor": ["BB;DD;EE", "CC;EE", "AA;CC;EE"],
+        "against": ["AA", "AA;BB", None],
+        "abstained": ["CC", None, "BB"],
+        "not_participating": [None, "DD", None],
     }
 )
 
@@ -297,14 +297,6 @@ def test_rates_support_and_outvoted():
         "max_large_states_against_in_one_vote": 2,
         "big4_two_or_more_against_votes_count": 1,
     }
-
-
-def test_procedure_code_variants():
-    assert procedure_code("2014/0167 (COD)") == "COD"
-    assert procedure_code("2016/0357B COD") == "COD"
-    assert procedure_code("2021/0215  (COD)") == "COD"
-    assert procedure_code("2018/0225(CNS)") == "CNS"
-    assert procedure_code("") is None
 
 
 # --- tables ------------------------------------------------------------------------------------

@@ -246,7 +246,10 @@ def test_eu_majority_with_russia_and_sessions():
 
 def test_uncontested_share_and_resolution_votes():
     council = pd.DataFrame(
-        {"decision_date": ["2015-01-01", "2016-01-01", "2017-01-01"], "n_against": [1, 0, 2]}
+        {
+            "decision_date": ["2015-01-01", "2016-01-01", "2017-01-01"],
+            "against": ["DE", None, "FR;IT"],
+        }
     )
     assert sanctions.uncontested_share(council, 2016, 2017) == pytest.approx(0.5)
     assert sanctions.uncontested_share(council, 2010, 2015) == 0.0

@@ -124,7 +124,7 @@ def load_inputs() -> Inputs:
         gdp=data.load_raw("sanctions_gdp_worldbank.csv"),
         decisions=data.load_raw("sanctions_decisions.csv"),
         renewal_acts=data.load_raw("sanctions_renewal_acts_2026.csv"),
-        vetoes=data.load_raw("hindsight_eu_vetoes.csv"),
+        vetoes=data.load_raw("eu_vetoes.csv"),
         unga=unga,
         sipri=data.load_raw("sipri_milex_eu.csv"),
         nato=data.load_raw("nato_defence_share_gdp_eu.csv"),

@@ -45,7 +45,7 @@ FILES = {
     "wdi": "wdi_growth_trade_eu28.csv",
     "trade": "cow_national_trade_eu28.csv",
     "comtrade": "comtrade_exports_russia_eu28.csv",
-    "votes": "council_votes_dissent.csv",
+    "votes": "council_votes.csv",
     "eurobarometer": "eurobarometer_2015_common_defence.csv",
     "pesco": "pesco_membership.csv",
     "pesco_roles": "pesco_project_roles.csv",
@@ -92,6 +92,7 @@ def load_inputs() -> Inputs:
 
 def prepare_inputs(**tables: pd.DataFrame) -> Inputs:
     """Inputs from already loaded tables: adds the dissent events for both dissent definitions."""
+    tables = {**tables, "votes": dissent_columns(tables["votes"])}
     events = {}
     for include_abstention in (True, False):
         found = dissent_events(tables["votes"], include_abstention)
@@ -429,6 +430,13 @@ def split_codes(cell: object) -> list[str]:
     if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
         return []
     return [code for code in str(cell).split(";") if code]
+
+
+def dissent_columns(council: pd.DataFrame) -> pd.DataFrame:
+    """The columns of council_votes.csv the dissent analysis reads, the id named `vote_id`."""
+    columns = ["vote_procedure_id", "decision_date", "voting_rule", "against", "abstained"]
+    _require(council, columns, "council_votes.csv")
+    return council[columns].rename(columns={"vote_procedure_id": "vote_id"})
 
 
 def dissent_events(votes: pd.DataFrame, include_abstention: bool) -> pd.DataFrame:

@@ -45,7 +45,8 @@ RULE_LABELS = {
 }
 #: Procedures of the Council's public votes that start from a Commission proposal.
 COMMISSION_PROCEDURES: tuple[str, ...] = ("COD", "NLE", "CNS", "APP")
-POSITION_LABELS = {"Y": "in_favor", "N": "against", "A": "abstained", "X": "not_participating"}
+#: The position columns of council_votes.csv (';'-joined ISO alpha-2 codes).
+POSITION_COLUMNS = ("in_favor", "against", "abstained", "not_participating")
 
 
 # --- voting power --------------------------------------------------------------------------
@@ -306,25 +307,30 @@ def presidents_by_size(
 def member_positions(votes: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     """Long table of recorded positions of states that were members on the vote's date.
 
-    Columns: vote_procedure_id, decision_date, voting_rule, procedure, country, position
-    (in_favor, against, abstained, not_participating). Unrecorded cells are dropped.
+    `votes` is council_votes.csv (one row per vote, positions as ';'-joined codes). Columns:
+    vote_procedure_id, decision_date, voting_rule, procedure, country, position (in_favor,
+    against, abstained, not_participating); rows by country, then in the order of `votes`.
     """
     keys = ["vote_procedure_id", "decision_date", "voting_rule", "procedure"]
-    states = [c for c in votes.columns if c not in keys]
-    long = votes.melt(id_vars=keys, value_vars=states, var_name="country", value_name="code")
-    long = long[long["code"].notna()]
+    parts = [
+        votes[keys].assign(
+            country=votes[column].astype(object).fillna("").str.split(";"), position=column
+        )
+        for column in POSITION_COLUMNS
+    ]
+    long = pd.concat(parts).explode("country").query("country != ''")
+    long = long.rename_axis("row").reset_index().sort_values(["country", "row"], kind="stable")
     joined = long.merge(membership[["country", "accession_date", "exit_date"]], on="country")
     is_member = (joined["accession_date"] <= joined["decision_date"]) & (
         joined["exit_date"].isna() | (joined["exit_date"] > joined["decision_date"])
     )
-    out = joined[is_member].assign(position=lambda t: t["code"].map(POSITION_LABELS))
-    return out[[*keys, "country", "position"]].reset_index(drop=True)
+    return joined.loc[is_member, [*keys, "country", "position"]].reset_index(drop=True)
 
 
 def position_rates(positions: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Per state: votes recorded, and % against and % abstained of the votes it took part in."""
     counts = pd.crosstab(positions["country"], positions["position"])
-    counts = counts.reindex(columns=list(POSITION_LABELS.values()), fill_value=0)
+    counts = counts.reindex(columns=list(POSITION_COLUMNS), fill_value=0)
     cast = counts[["in_favor", "against", "abstained"]].sum(axis=1)
     out = pd.DataFrame(
         {
@@ -698,7 +704,7 @@ FILES = {
     "gdp_from_2018": "gdp_worldbank_2018_2023.csv",
     "nice_weights": "council_nice_weights.csv",
     "ep_seats": "ep_seats.csv",
-    "council_votes": "council_vote_positions.csv",
+    "council_votes": "council_votes.csv",
     "presidencies": "council_presidencies.csv",
     "presidents": "commission_presidents.csv",
     "college": "commission_college.csv",

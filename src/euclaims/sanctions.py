@@ -92,7 +92,7 @@ FILES = {
     "membership": "member_states.csv",
     "rollcalls": "unga_eu_rollcalls.csv",
     "ukraine_votes": "unga_ukraine_votes.csv",
-    "council": "council_public_votes.csv",
+    "council": "council_votes.csv",
     "ideal_points": "unga_ideal_points_eu_russia.csv",
     "issues": "unga_rollcall_issues.csv",
 }
@@ -936,7 +936,7 @@ def uncontested_share(council: pd.DataFrame, first_year: int, last_year: int) ->
     rows = council[(years >= first_year) & (years <= last_year)]
     if rows.empty:
         return None
-    return float((rows["n_against"] == 0).mean())
+    return float(rows["against"].isna().mean())
 
 
 def council_periods(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from . import (
     behaviour,
+    council_votes,
     curated,
     defence,
     eda_2018_2023,
     eums,
     eurostat_exports_monthly,
+    eurostat_population,
     hindsight,
     institutions,
     levada,
@@ -24,12 +26,16 @@ from . import (
     sanctions_packages,
     unga_issues,
     unga_ukraine_2022,
+    vetoes,
     wdi_update,
 )
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
     *eums.EXTRACTS,
+    *eurostat_population.EXTRACTS,
+    *council_votes.EXTRACTS,
+    *vetoes.EXTRACTS,
     *institutions.EXTRACTS,
     *sanctions.EXTRACTS,
     *unga_issues.EXTRACTS,

@@ -105,6 +105,30 @@ def cow_to_iso2(codes: pd.Series, members: pd.DataFrame) -> pd.Series:
     return codes.map(by_code)
 
 
+def members_on(countries: pd.Series, dates: pd.Series, members: pd.DataFrame) -> pd.Series:
+    """Whether each state was a member on the date: accession_date <= date < exit_date (ISO
+    dates compare as text); False for a code that is not in the member-state table."""
+    by_code = members.set_index("country")
+    accession = countries.map(by_code["accession_date"])
+    exit_date = countries.map(by_code["exit_date"])
+    return accession.notna() & (accession <= dates) & (exit_date.isna() | (dates < exit_date))
+
+
+def check_members_on(
+    frame: pd.DataFrame, members: pd.DataFrame, *, file: str, country: str, date: str, key: str
+) -> None:
+    """Stop, naming file, column and row (by `key`), at the first row whose `country` was not a
+    member on its `date` (e.g. a Croatian position before 2013-07-01, a British one after exit)."""
+    bad = frame[~members_on(frame[country], frame[date], members)]
+    if not bad.empty:
+        row = bad.iloc[0]
+        raise DataError(
+            f"{file}: column '{country}', row {key}={row[key]}: {row[country]} was not an EU "
+            f"member on {row[date]} ({len(bad)} such row(s)); check member_states.csv's "
+            "accession/exit dates or flag the row instead of listing it as a member"
+        )
+
+
 @dataclass(frozen=True)
 class Extract:
     """One tidy table in data/raw, derived from one upstream snapshot file."""

@@ -38,7 +38,6 @@ COMTRADE_YEARS = (2014, 2015, 2016, 2017)
 COMTRADE_FILES = tuple(
     f"sanctions_trade/comtrade_all_exports_{year}A.csv" for year in COMTRADE_YEARS
 )
-VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 EUROBAROMETER_FILE = "defence_institutions/opinion/eurobarometer_84.3_volumeA_2015-11.xls"
 
 MACRO_YEARS = (1995, 2019)
@@ -173,43 +172,6 @@ COMTRADE_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def council_codes_to_iso(cell: str) -> str | None:
-    """'EL, UK, DE' (Council style) -> 'DE;GB;GR' (ISO alpha-2, sorted); '' -> None."""
-    codes = [code.strip() for code in str(cell).split(",") if code.strip()]
-    return ";".join(sorted(EU_TO_ISO2.get(code, code) for code in codes)) or None
-
-
-def build_council_votes(upstream: Path) -> pd.DataFrame:
-    """One row per public Council vote 2010-2023: date, rule, states against and abstaining."""
-    raw = pd.read_csv(upstream / VOTES_FILE, dtype=str, keep_default_na=False)
-    columns = ["vote_procedure_id", "decision_date", "voting_rule", "against", "abstained"]
-    _require_columns(raw, columns, str(upstream / VOTES_FILE))
-    table = pd.DataFrame(
-        {
-            "vote_id": raw["vote_procedure_id"].astype("int64"),
-            "decision_date": raw["decision_date"],
-            "voting_rule": raw["voting_rule"],
-            "against": raw["against"].map(council_codes_to_iso),
-            "abstained": raw["abstained"].map(council_codes_to_iso),
-        }
-    )
-    return table.sort_values(["decision_date", "vote_id"], ignore_index=True)
-
-
-VOTES_SCHEMA = pa.DataFrameSchema(
-    {
-        "vote_id": pa.Column("int64", pa.Check.gt(0), unique=True),
-        "decision_date": pa.Column(
-            str, [pa.Check.str_matches(DATE), pa.Check.in_range("2010-01-01", "2023-12-31")]
-        ),
-        "voting_rule": pa.Column(str),
-        "against": pa.Column(str, pa.Check.str_matches(ISO2_LIST), nullable=True),
-        "abstained": pa.Column(str, pa.Check.str_matches(ISO2_LIST), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-)
-
 EB_SHEET = "QA15.4"
 EB_HEADER_ROW = 8  # country codes (0-based row index in the sheet)
 EB_ROWS = {"respondents_weighted": 9, "for_count": 10, "against_count": 12, "dont_know_count": 14}
@@ -308,28 +270,6 @@ EXTRACTS = (
         caveats=(
             "No 2013 file: 2014 is the earliest year and already partly affected by the 2014 "
             "sanctions and Russia's counter-sanctions. Baltic exports include re-exports."
-        ),
-    ),
-    Extract(
-        name="council_votes_dissent.csv",
-        upstream=(VOTES_FILE,),
-        title="Public Council votes 2010-2023: states voting against or abstaining",
-        source=(
-            "SWP EU Council Monitor refresh of 2023-10-20 (github.com/datapumpernickel/ceu_votes, "
-            "commit f35dc3c); published as von Ondarza & Bochtler, 'Public Voting Data of the "
-            "Council of the EU', doi 10.7802/2560; Council of the EU open data"
-        ),
-        licence="CC BY 4.0 (GESIS release); cite the DOI and the Council of the EU",
-        description=(
-            "One row per public vote; against/abstained are ';'-joined ISO alpha-2 codes "
-            "(EL -> GR, UK -> GB), empty when nobody."
-        ),
-        schema=VOTES_SCHEMA,
-        build=build_council_votes,
-        caveats=(
-            "Public (legislative) votes only; most Council decisions are never put to a recorded "
-            "vote. Single records are fallible (two bare 2021-05-17 France 'against' records are "
-            "not confirmed by the Council register)."
         ),
     ),
     Extract(

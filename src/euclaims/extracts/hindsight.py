@@ -26,8 +26,6 @@ MEMBERS_FILE = "defence_institutions/member_states/eums_member_states.csv"
 COMEXT_FILE = "sanctions_trade/eurostat_comext_eu27_exports_to_russia_monthly_2019_2024.csv"
 UN_ROLL_CALLS_FILE = "sanctions_trade/unvotes_un_roll_calls.rda"
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
-VETOES_FILE = "defence_institutions/council_votes/ovadek_eu_vetoes.csv"
-COUNCIL_VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 PARLGOV_FILE = "defence_institutions/parties/parlgov_view_election.csv"
 POPULIST_FILE = "defence_institutions/parties/populist_3.0.csv"
 WB_POPULATION_FILE = "sanctions_trade/worldbank_population.csv"
@@ -38,21 +36,6 @@ ALLIANCES_CURATED = "hindsight_parlgov_alliances.csv"
 #: meeting transcripts in which "Ukraine" appears as a co-sponsor of unrelated drafts).
 UKRAINE_TITLE = re.compile(r"territorial integrity of Ukraine|Crimea|Sevastopol", re.IGNORECASE)
 UKRAINE_SINCE = "2014-01-01"
-
-#: Fixed keyword list for acts on asylum, migration, external borders and visas (draft ledger),
-#: matched case-insensitively on the act's documents. "border" preceded by "cross-" is excluded:
-#: cross-border road-safety, road-toll and e-justice acts would otherwise count as migration acts.
-MIGRATION_KEYWORDS = {
-    "asylum": r"asylum",
-    "border": r"(?<!cross-)(?<!cross )border",
-    "eurodac": r"eurodac",
-    "frontex": r"frontex",
-    "migra": r"migra",
-    "return": r"\breturn",
-    "schengen": r"schengen",
-    "visa": r"\bvisa",
-}
-JHA = "Justice and Home Affairs"
 
 POPULATION_YEARS = (2000, 2023)
 ELECTIONS_UNTIL = "2023-12-31"
@@ -187,88 +170,6 @@ UNGA_SCHEMA = pa.DataFrameSchema(
     strict=True,
     ordered=True,
     unique=["rcid", "country"],
-)
-
-
-# --- member-state vetoes (Ovadek) ---------------------------------------------------------------
-
-
-def build_vetoes(upstream: Path) -> pd.DataFrame:
-    """Vetoes by member states (hand-curated list, press sources)."""
-    raw = pd.read_csv(
-        upstream / VETOES_FILE, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
-    )
-    table = pd.DataFrame(
-        {
-            "date": raw["date_veto"],
-            "country": raw["ms_veto"],
-            "issue": raw["issue"],
-            "issue_country": raw["issue_country"].replace("", None),
-            "source": raw["source"],
-        }
-    )
-    return table.sort_values(["date", "country", "issue"], ignore_index=True)
-
-
-VETOES_SCHEMA = pa.DataFrameSchema(
-    {
-        "date": pa.Column(str, pa.Check.str_matches(DATE)),
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "issue": pa.Column(str),
-        "issue_country": pa.Column(
-            str, pa.Check.str_matches(r"^[A-Z]{2}(;[A-Z]{2})*$"), nullable=True
-        ),
-        "source": pa.Column(str, pa.Check.str_startswith("http")),
-    },
-    strict=True,
-    ordered=True,
-    unique=["date", "country", "issue", "issue_country"],
-)
-
-
-# --- public Council votes (SWP) -----------------------------------------------------------------
-
-
-def migration_keywords(documents: str) -> str | None:
-    """The fixed migration keywords found in an act's documents, ';'-joined (None if none)."""
-    found = [k for k, pattern in MIGRATION_KEYWORDS.items() if re.search(pattern, documents, re.I)]
-    return ";".join(found) if found else None
-
-
-def build_council_votes(upstream: Path) -> pd.DataFrame:
-    """Every public Council vote (date, area, dissent) with migration keywords and JHA titles."""
-    raw = pd.read_csv(upstream / COUNCIL_VOTES_FILE, dtype=str, keep_default_na=False)
-    jha = raw["policy_area"] == JHA
-    title = raw["documents"].str.split(", ").str[0].str.slice(0, 160).str.strip()
-    table = pd.DataFrame(
-        {
-            "vote_procedure_id": raw["vote_procedure_id"].astype("int64"),
-            "decision_date": raw["decision_date"],
-            "policy_area": raw["policy_area"],
-            "against": raw["against"].replace("", None),
-            "abstained": raw["abstained"].replace("", None),
-            "migration_keywords": raw["documents"].map(migration_keywords),
-            "title": title.where(jha & (title != ""), None),
-        }
-    )
-    return table.sort_values(["decision_date", "vote_procedure_id"], ignore_index=True)
-
-
-CODES = r"^[A-Z]{2}(, [A-Z]{2})*$"
-COUNCIL_SCHEMA = pa.DataFrameSchema(
-    {
-        "vote_procedure_id": pa.Column("int64", pa.Check.gt(0), unique=True),
-        "decision_date": pa.Column(str, pa.Check.str_matches(DATE)),
-        "policy_area": pa.Column(str),
-        "against": pa.Column(str, pa.Check.str_matches(CODES), nullable=True),
-        "abstained": pa.Column(str, pa.Check.str_matches(CODES), nullable=True),
-        "migration_keywords": pa.Column(
-            str, pa.Check.str_matches(r"^[a-z]+(;[a-z]+)*$"), nullable=True
-        ),
-        "title": pa.Column(str, nullable=True),
-    },
-    strict=True,
-    ordered=True,
 )
 
 
@@ -449,45 +350,6 @@ EXTRACTS = (
         caveats=(
             "The data end with session 74 (last roll call 2019-12-27): the 2022 votes on Russia's "
             "invasion (ES-11/1 etc.) are not covered. Absent states have no row."
-        ),
-    ),
-    Extract(
-        name="hindsight_eu_vetoes.csv",
-        upstream=(VETOES_FILE,),
-        title="Member-state vetoes in the Council, 1963-2025 (EU veto tracker)",
-        source=(
-            "Michal Ovadek, eu-veto-tracker (github.com/michalovadek/eu-veto-tracker, "
-            "commit 69b4dce)"
-        ),
-        licence="MIT",
-        description=(
-            "One row per veto episode: date, vetoing state, issue, target country, press source."
-        ),
-        schema=VETOES_SCHEMA,
-        build=build_vetoes,
-        caveats="Hand-curated from press reports; not a complete census. Last episode 2025-06-26.",
-    ),
-    Extract(
-        name="hindsight_council_votes.csv",
-        upstream=(COUNCIL_VOTES_FILE,),
-        title="Public Council votes 2010-2023 with migration keywords",
-        source=(
-            "SWP EU Council Monitor refresh of 2023-10-20 (github.com/datapumpernickel/ceu_votes, "
-            "commit f35dc3c); same data as von Ondarza & Bochtler, Public Voting Data of the "
-            "Council of the EU, GESIS doi 10.7802/2560 (CC BY 4.0)"
-        ),
-        licence="CC BY 4.0 (GESIS release); cite the Council of the EU",
-        description=(
-            "One row per public vote: date, policy area, states against / abstaining, the fixed "
-            "migration keywords found in the act's documents (asylum, border but not cross-border, "
-            "eurodac, frontex, migra*, return, schengen, visa) and, for Justice and Home Affairs, "
-            "the first 160 characters of the act title."
-        ),
-        schema=COUNCIL_SCHEMA,
-        build=build_council_votes,
-        caveats=(
-            "Public (legislative) votes only; 2010-02-15 to 2023-09-18. 28 JHA votes have no "
-            "document text and cannot match a keyword."
         ),
     ),
     Extract(

@@ -1,6 +1,5 @@
 """Extracts for the sanctions-consensus notebook: trade exposure to Russia, energy imports,
-the record of EU sanctions decisions, the legal bases, UN General Assembly roll calls and public
-Council votes."""
+the record of EU sanctions decisions, the legal bases, UN General Assembly roll calls."""
 
 from __future__ import annotations
 
@@ -28,7 +27,6 @@ COMTRADE_FILES = tuple(f"sanctions_trade/comtrade_all_exports_{y}A.csv" for y in
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
 UN_ROLL_CALLS_FILE = "sanctions_trade/unvotes_un_roll_calls.rda"
 IDEAL_POINTS_FILE = "sanctions_trade/voeten_IdealpointestimatesAll_Apr2020.csv"
-COUNCIL_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
 
 
 #: Correlates of War state codes of the EU28 (trade_baseline/PROVENANCE.md); Russia is 365.
@@ -409,42 +407,6 @@ IDEAL_POINTS_SCHEMA = pa.DataFrameSchema(
 )
 
 
-# --- public votes in the Council of the EU (SWP) ------------------------------------------------
-
-
-def _count_codes(cell: str) -> int:
-    return len([code for code in str(cell).split(",") if code.strip()])
-
-
-def build_council_votes(upstream: Path) -> pd.DataFrame:
-    """Public Council votes 2010-2023: date, voting rule and the number of states per position."""
-    raw = pd.read_csv(upstream / COUNCIL_FILE, dtype=str, keep_default_na=False)
-    table = pd.DataFrame(
-        {
-            "vote_procedure_id": raw["vote_procedure_id"].astype("int64"),
-            "decision_date": raw["decision_date"],
-            "voting_rule": raw["voting_rule"],
-            "n_in_favor": raw["in_favor"].map(_count_codes).astype("int64"),
-            "n_against": raw["against"].map(_count_codes).astype("int64"),
-            "n_abstained": raw["abstained"].map(_count_codes).astype("int64"),
-        }
-    )
-    return table.sort_values(["decision_date", "vote_procedure_id"], ignore_index=True)
-
-
-COUNCIL_SCHEMA = pa.DataFrameSchema(
-    {
-        "vote_procedure_id": pa.Column("int64", unique=True),
-        "decision_date": pa.Column(str, pa.Check.str_matches(DATE)),
-        "voting_rule": pa.Column(str),
-        "n_in_favor": pa.Column("int64", pa.Check.in_range(0, 28)),
-        "n_against": pa.Column("int64", pa.Check.in_range(0, 28)),
-        "n_abstained": pa.Column("int64", pa.Check.in_range(0, 28)),
-    },
-    strict=True,
-    ordered=True,
-)
-
 COW_SOURCE = (
     "Correlates of War Trade v4.0 (Barbieri & Keshk 2016), dyadic and national tables as "
     "distributed by {peacesciencer} (svmiller/svmiller.github.io blob 6a55c66; "
@@ -578,23 +540,6 @@ EXTRACTS = (
             "near 2.7); comparable over time by construction. A session runs September to "
             "September, so March 2014 (Crimea, resolution 68/262) falls in session 68 (year "
             "2013). Sessions 73-74 may be revised by the authors. Posterior quantiles dropped."
-        ),
-    ),
-    Extract(
-        name="council_public_votes.csv",
-        upstream=(COUNCIL_FILE,),
-        title="Public votes in the Council of the EU, 2010-2023 (SWP)",
-        source=(
-            "Public Voting Data of the Council of the EU, von Ondarza & Bochtler, SWP (GESIS doi "
-            "10.7802/2560), refresh of 2023-10-20 (datapumpernickel/ceu_votes commit f35dc3c)"
-        ),
-        licence="CC BY 4.0 (GESIS release)",
-        description="One row per public vote: date, voting rule, states for/against/abstaining.",
-        schema=COUNCIL_SCHEMA,
-        build=build_council_votes,
-        caveats=(
-            "Public (mostly legislative) votes only; most Council decisions, including CFSP "
-            "sanctions decisions, are never put to a recorded public vote."
         ),
     ),
 )
