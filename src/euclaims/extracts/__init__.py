@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from . import (
     behaviour,
+    comtrade,
+    cow,
     defence,
     defence_instruments,
     eda_2018_2023,
     eums,
-    eurostat_exports_monthly,
+    eurostat_trade,
     hindsight,
+    iea,
     institutions,
     levada,
     nato_spending,
@@ -23,21 +26,25 @@ from . import (
     sanctions_packages,
     unga_issues,
     unga_ukraine_2022,
-    wdi_update,
+    worldbank,
 )
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
     *eums.EXTRACTS,
+    # by upstream dataset
+    *comtrade.EXTRACTS,
+    *cow.EXTRACTS,
+    *eurostat_trade.EXTRACTS,
+    *iea.EXTRACTS,
+    *worldbank.EXTRACTS,
     *institutions.EXTRACTS,
     *sanctions.EXTRACTS,
     *unga_issues.EXTRACTS,
     *defence.EXTRACTS,
     *behaviour.EXTRACTS,
     *hindsight.EXTRACTS,
-    *wdi_update.EXTRACTS,
     # after_2022 notebook
-    *eurostat_exports_monthly.EXTRACTS,
     *sanctions_packages.EXTRACTS,
     *unga_ukraine_2022.EXTRACTS,
     *nato_spending.EXTRACTS,
