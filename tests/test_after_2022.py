@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from euclaims import after_2022 as a
+from euclaims import data
 from euclaims.claims import evaluate_claim, load_ledger
 from euclaims.params import load_params_file
 from euclaims.paths import NOTEBOOKS_DIR
@@ -584,8 +585,17 @@ def test_notebook_code_cells_hold_no_year_or_date_literals():
 # --- the new extracts on hand-made upstream files ------------------------------------------------
 
 
+@pytest.fixture
+def members_only(monkeypatch):
+    """The extract reads member_states from data/raw instead of the upstream EUMS files."""
+    from euclaims.extracts import eurostat_trade
+
+    members = data.load_raw("member_states.csv")
+    monkeypatch.setattr(eurostat_trade, "read_member_states", lambda upstream: members)
+
+
 def write_comext(root, rows):
-    from euclaims.extracts import eurostat_exports_monthly as comext
+    from euclaims.extracts import eurostat_trade as comext
 
     path = root / comext.COMEXT_FILE
     path.parent.mkdir(parents=True)
@@ -597,7 +607,9 @@ def write_comext(root, rows):
     return comext
 
 
-def test_comext_extract_reads_a_missing_row_as_nil_only_when_the_aggregate_agrees(tmp_path):
+def test_comext_extract_reads_a_missing_row_as_nil_only_when_the_aggregate_agrees(
+    tmp_path, members_only
+):
     eu27 = "European Union - 27 countries (AT, BE)"
     rows = [
         ("Austria", "Jan. 2024", 5),
@@ -613,7 +625,7 @@ def test_comext_extract_reads_a_missing_row_as_nil_only_when_the_aggregate_agree
     assert table.loc[("BE", "2024-01"), "exports_eur"] == 7
 
 
-def test_comext_extract_refuses_when_the_aggregate_differs(tmp_path):
+def test_comext_extract_refuses_when_the_aggregate_differs(tmp_path, members_only):
     from euclaims.errors import DataError
 
     rows = [("Austria", "Jan. 2024", 5), ("European Union - 27 countries (AT)", "Jan. 2024", 6)]

@@ -13,7 +13,6 @@ import pytest  # noqa: E402
 
 from euclaims import behaviour as bh  # noqa: E402
 from euclaims import behaviour_plots as bp  # noqa: E402
-from euclaims.extracts import behaviour as ex  # noqa: E402
 from euclaims.extracts.reference_facts import project_roles  # noqa: E402
 
 # --- exposure -------------------------------------------------------------------------------
@@ -317,21 +316,6 @@ def test_size_class_threshold_is_strict():
 # --- extract helpers and figures ------------------------------------------------------------
 
 
-def test_comtrade_extract_names_missing_reporter(tmp_path, monkeypatch):
-    folder = tmp_path / "sanctions_trade"
-    folder.mkdir()
-    monkeypatch.setattr(ex, "COMTRADE_YEARS", (2014,))
-    monkeypatch.setattr(ex, "COMTRADE_FILES", ("sanctions_trade/c2014.csv",))
-    rows = [(name, partner, 10.0) for name in ex.EU28_COMTRADE if name != "Malta"
-            for partner in ("World", "Russian Federation")]  # fmt: skip
-    pd.DataFrame(
-        {"date": "2014-01-01", "value": [r[2] for r in rows], "reporter": [r[0] for r in rows],
-         "partner": [r[1] for r in rows]}
-    ).to_csv(folder / "c2014.csv", index=False)  # fmt: skip
-    with pytest.raises(ValueError, match=r"no rows for reporter\(s\) \['Malta'\]"):
-        ex.build_comtrade_russia(tmp_path)
-
-
 def test_plot_functions_draw_on_small_tables():
     table = pd.DataFrame(
         {"y": [1.0, 3, 2, 5, 4, 6], "population": [1e6, 2e6, 5e6, 9e6, 20e6, 60e6]},
@@ -520,44 +504,6 @@ def test_eurobarometer_share_among_those_with_an_opinion():
     support = bh.eurobarometer_support(eb)
     assert support.loc["AA", "support_pct"] == pytest.approx(60.0)
     assert support.loc["AA", "support_pct_with_opinion"] == pytest.approx(75.0)
-
-
-# --- the WDI extract ----------------------------------------------------------------------------
-
-
-def _write_wdi(root, drop=None, empty=None):
-    from euclaims.extracts import wdi_update as wu
-
-    folder = root / wu.FOLDER
-    folder.mkdir(parents=True)
-    for code, (relative, _) in wu.INDICATORS.items():
-        rows = [
-            {"Country Name": iso3, "Country Code": iso3, "Year": year, "Value": 1.5}
-            for iso3 in [*ex.EU28_ISO3.values(), "RUS", "USA"]
-            for year in range(1990, wu.YEARS[1] + 1)
-            if (iso3, year) != drop
-        ]
-        frame = pd.DataFrame(rows)
-        if empty and code == "NE.EXP.GNFS.ZS":
-            frame.loc[
-                (frame["Country Code"] == empty[0]) & (frame["Year"] == empty[1]), "Value"
-            ] = None
-        frame.to_csv(root / relative, index=False)
-    return wu
-
-
-def test_wdi_extract_keeps_the_eu28_panel_and_names_gaps(tmp_path):
-    wu = _write_wdi(tmp_path / "ok")
-    table = wu.build_wdi_growth_trade(tmp_path / "ok")
-    assert len(table) == 28 * (wu.YEARS[1] - wu.YEARS[0] + 1)
-    assert set(table["country"]) == set(ex.EU28_ISO3)
-    wu.WDI_GROWTH_TRADE_SCHEMA.validate(table)
-    _write_wdi(tmp_path / "gap", drop=("MLT", 2001))
-    with pytest.raises(ValueError, match="MT 2001"):
-        wu.build_wdi_growth_trade(tmp_path / "gap")
-    _write_wdi(tmp_path / "empty", empty=("LUX", 2010))
-    with pytest.raises(ValueError, match="empty Value for LUX 2010"):
-        wu.build_wdi_growth_trade(tmp_path / "empty")
 
 
 def test_plot_differences_draws_one_panel_per_measure():

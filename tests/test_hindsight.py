@@ -12,6 +12,7 @@ from scipy import stats
 
 from euclaims import hindsight as h
 from euclaims.claims import evaluate_claim, load_ledger
+from euclaims.extracts import eurostat_trade as comext
 from euclaims.extracts import hindsight as hx
 from euclaims.extracts import populist_flags as pf
 from euclaims.params import load_params_file
@@ -134,11 +135,11 @@ def test_brexit_metrics_count_changes_after_the_first_exit():
 
 
 def test_parse_comext_eu_label_reads_accession_and_exit_months():
-    table = hx.parse_comext_eu_label("European Union (AT-01/1995, GB-01/1973->01/2020)")
+    table = comext.parse_comext_eu_label("European Union (AT-01/1995, GB-01/1973->01/2020)")
     assert list(table["country"]) == ["AT", "GB"]
     assert list(table["accession_month"]) == ["1995-01", "1973-01"]
     assert table["exit_month"].isna().iloc[0] and table["exit_month"].iloc[1] == "2020-01"
-    assert hx.comext_month("Aug. 2024") == "2024-08"
+    assert comext.comext_month("Aug. 2024") == "2024-08"
 
 
 # --- eastern members (context) -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from . import data
 from .claims import Claim, evaluate_claim
 from .defence import period_bounds
 from .hindsight import eastern_members
+from .sanctions import gdp_table, russia_trade_baseline
 from .sizes import members_on
 
 # --- definitions (not facts: names used by the extracts and the ledger) -----------------------
@@ -120,8 +121,10 @@ def load_inputs() -> Inputs:
     return Inputs(
         membership=membership,
         exports_monthly=monthly,
-        trade_baseline=data.load_raw("sanctions_trade_baseline.csv"),
-        gdp=data.load_raw("sanctions_gdp_worldbank.csv"),
+        trade_baseline=russia_trade_baseline(
+            data.load_raw("cow_dyadic_trade_russia.csv"), data.load_raw("cow_national_trade.csv")
+        ),
+        gdp=gdp_table(data.load_raw("worldbank_wdi_eu.csv")),
         decisions=data.load_raw("sanctions_decisions.csv"),
         renewal_acts=data.load_raw("sanctions_renewal_acts_2026.csv"),
         vetoes=data.load_raw("eu_vetoes.csv"),
@@ -229,13 +232,13 @@ def exposure(baseline: pd.DataFrame, gdp: pd.DataFrame, measure: str, year: int)
     check_choice("exposure_measure", measure, EXPOSURE_MEASURES)
     trade = baseline[baseline["year"] == year].set_index("country")
     if trade.empty:
-        raise ValueError(f"sanctions_trade_baseline.csv: no rows for exposure_base_year {year}")
+        raise ValueError(f"cow_dyadic_trade_russia.csv: no rows for exposure_base_year {year}")
     if measure == "exports_pct_total_exports":
         return (100 * trade["exports_to_russia_musd"] / trade["total_exports_musd"]).rename(measure)
     product = gdp[gdp["year"] == year].set_index("country")["gdp_usd"].reindex(trade.index)
     if product.isna().any():
         missing = ", ".join(product.index[product.isna()])
-        raise ValueError(f"sanctions_gdp_worldbank.csv: no {year} GDP for {missing}")
+        raise ValueError(f"worldbank_wdi_eu.csv: no {year} GDP (gdp_usd) for {missing}")
     flow = trade["exports_to_russia_musd"]
     if measure == "total_trade_pct_gdp":
         flow = flow + trade["imports_from_russia_musd"]

@@ -41,10 +41,9 @@ SUPPORT_MEASURES = ("for_share", "for_share_with_opinion")
 FILES = {
     "membership": "member_states.csv",
     "population": "population_eurostat.csv",
-    "macro": "worldbank_gdp_population_eu28.csv",
-    "wdi": "wdi_growth_trade_eu28.csv",
-    "trade": "cow_national_trade_eu28.csv",
-    "comtrade": "comtrade_exports_russia_eu28.csv",
+    "worldbank": "worldbank_wdi_eu.csv",
+    "trade": "cow_national_trade.csv",
+    "comtrade": "comtrade_exports.csv",
     "votes": "council_votes.csv",
     "eurobarometer": "eurobarometer_2015_common_defence.csv",
     "pesco": "pesco_membership.csv",
@@ -91,8 +90,16 @@ def load_inputs() -> Inputs:
 
 
 def prepare_inputs(**tables: pd.DataFrame) -> Inputs:
-    """Inputs from already loaded tables: adds the dissent events for both dissent definitions."""
+    """Inputs from the tables of FILES, already loaded: the World Bank table split into `macro`
+    (GDP in current US$, population) and `wdi` (real growth, trade in % of GDP); the dissent
+    events for both dissent definitions."""
     tables = {**tables, "votes": dissent_columns(tables["votes"])}
+    worldbank = tables.pop("worldbank")
+    tables["macro"] = data.worldbank_series(worldbank, ["gdp_usd", "population"])
+    tables["wdi"] = data.worldbank_series(
+        worldbank, ["gdp_growth_pct", "exports_gs_pct_gdp", "imports_gs_pct_gdp"]
+    )
+    tables["trade"] = tables["trade"].dropna(subset=["exports_musd", "imports_musd"])
     events = {}
     for include_abstention in (True, False):
         found = dissent_events(tables["votes"], include_abstention)

@@ -216,3 +216,11 @@ def resource_descriptor(
             for relative, digest in sorted((curated_sums or {}).items())
         ],
     }
+
+
+def worldbank_series(worldbank: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Country, year and `columns` of worldbank_wdi_eu.csv, in the years where every one of the
+    columns has a value (integer columns such as population as int64)."""
+    rows = worldbank.dropna(subset=columns)[["country", "year", *columns]]
+    integers = {c: "int64" for c in columns if str(rows[c].dtype) == "Int64"}
+    return rows.astype(integers).reset_index(drop=True)

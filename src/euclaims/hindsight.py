@@ -96,14 +96,14 @@ class Inputs:
 INPUT_FILES = {
     "membership": "member_states.csv",
     "population": "population_eurostat.csv",
-    "composition": "hindsight_eu_composition_comext.csv",
+    "composition": "comext_eu_composition.csv",
     "unga": "hindsight_unga_ukraine_votes.csv",
     "vetoes": "eu_vetoes.csv",
     "council": "council_votes.csv",
     "elections": "hindsight_parlgov_elections.csv",
     "populist": "hindsight_populist_parties.csv",
     "flags": "hindsight_populist_flags.csv",
-    "population_wb": "hindsight_population_worldbank.csv",
+    "worldbank": "worldbank_wdi_eu.csv",
     "pesco": "pesco_membership.csv",
     "summits": "eu_russia_summits.csv",
 }
@@ -113,6 +113,7 @@ def load_inputs() -> Inputs:
     """Read and validate every table of the notebook once (sha256 and schema checked)."""
     tables = {field: data.load_raw(name) for field, name in INPUT_FILES.items()}
     tables["pesco"] = pesco_events(tables["pesco"])
+    tables["population_wb"] = data.worldbank_series(tables.pop("worldbank"), ["population"])
     return Inputs(**tables, families=family_table(tables["populist"], tables["flags"]))
 
 
@@ -890,9 +891,11 @@ def cached_populist_by_year(inputs: Inputs, borderline: str) -> pd.DataFrame:
 
 
 def populism_years(inputs: Inputs) -> range:
-    """Years of the populist series: the first population year to the year of the last election."""
-    last = int(str(inputs.elections["election_date"].max())[:4])
-    return range(int(inputs.population_wb["year"].min()), last + 1)
+    """Years of the populist series: from the first year at whose end every state has an election
+    in force in the data (the year of the latest first election) to the year of the last one."""
+    dates = inputs.elections["election_date"].astype(str)
+    first = int(dates.groupby(inputs.elections["country"]).min().max()[:4])
+    return range(first, int(dates.max()[:4]) + 1)
 
 
 def populism_metrics(

@@ -699,9 +699,7 @@ def _with_interval(name: str, values: tuple[float | None, ...]) -> dict[str, flo
 FILES = {
     "membership": "member_states.csv",
     "population_eurostat": "population_eurostat.csv",
-    "population_worldbank": "population_worldbank.csv",
-    "gdp_to_2017": "sanctions_gdp_worldbank.csv",
-    "gdp_from_2018": "gdp_worldbank_2018_2023.csv",
+    "worldbank": "worldbank_wdi_eu.csv",
     "nice_weights": "council_nice_weights.csv",
     "ep_seats": "ep_seats.csv",
     "council_votes": "council_votes.csv",
@@ -763,9 +761,17 @@ def load_inputs() -> Inputs:
     """Read and validate every table of the notebook once; precompute the member positions in
     the Council's public votes (long table and vote matrix)."""
     tables = {key: data.load_raw(name) for key, name in FILES.items()}
-    gdp = pd.concat([tables.pop("gdp_to_2017"), tables.pop("gdp_from_2018")], ignore_index=True)
+    worldbank = tables.pop("worldbank")
+    gdp = data.worldbank_series(worldbank, ["gdp_usd"])
+    population = data.worldbank_series(worldbank, ["population"])
     positions = member_positions(tables["council_votes"], tables["membership"])
-    return Inputs(gdp=gdp, positions=positions, votes=vote_matrix(positions), **tables)
+    return Inputs(
+        gdp=gdp,
+        population_worldbank=population,
+        positions=positions,
+        votes=vote_matrix(positions),
+        **tables,
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -83,10 +83,12 @@ class Inputs:
 
 
 FILES = {
-    "trade": "sanctions_trade_baseline.csv",
-    "gdp": "sanctions_gdp_worldbank.csv",
-    "energy": "sanctions_energy_imports.csv",
-    "comtrade": "sanctions_comtrade_exports.csv",
+    "cow_dyads": "cow_dyadic_trade_russia.csv",
+    "cow_national": "cow_national_trade.csv",
+    "worldbank": "worldbank_wdi_eu.csv",
+    "gas": "eurostat_gas_imports.csv",
+    "oil": "iea_crude_oil_imports.csv",
+    "comtrade": "comtrade_exports.csv",
     "decisions": "sanctions_decisions.csv",
     "legal": "sanctions_legal_basis.csv",
     "membership": "member_states.csv",
@@ -105,8 +107,37 @@ def load_inputs() -> Inputs:
     return prepare_inputs(**tables)
 
 
+def russia_trade_baseline(dyads: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+    """Per state and year: exports to and imports from Russia (COW dyads) with the state's total
+    exports and imports (COW national), million US$; the years of the dyads."""
+    totals = national.rename(
+        columns={"exports_musd": "total_exports_musd", "imports_musd": "total_imports_musd"}
+    )
+    return dyads.merge(totals, on=["country", "year"], how="left")
+
+
+def gdp_table(worldbank: pd.DataFrame) -> pd.DataFrame:
+    """Country, year, gdp_usd (current US$) of the years the World Bank table has GDP for."""
+    return data.worldbank_series(worldbank, ["gdp_usd"])
+
+
+def energy_table(gas: pd.DataFrame, oil: pd.DataFrame) -> pd.DataFrame:
+    """Gas (TJ, GCV; Eurostat) and crude-oil (kt; IEA) imports in one long table: country, year,
+    fuel, imports_from_russia, imports_total, unit."""
+    parts = []
+    for frame, fuel, unit in ((gas, "natural_gas", "tj_gcv"), (oil, "crude_oil", "kt")):
+        columns = {f"imports_from_russia_{unit}": "imports_from_russia",
+                   f"imports_total_{unit}": "imports_total"}  # fmt: skip
+        parts.append(frame.rename(columns=columns).assign(fuel=fuel, unit=unit))
+    return pd.concat(parts, ignore_index=True)
+
+
 def prepare_inputs(**tables: pd.DataFrame) -> Inputs:
-    """Inputs from already loaded tables (what `load_inputs` does after reading)."""
+    """Inputs from the tables of FILES, already loaded (what `load_inputs` does after reading):
+    the COW, World Bank and energy tables reshaped into `trade`, `gdp` and `energy`."""
+    tables["trade"] = russia_trade_baseline(tables.pop("cow_dyads"), tables.pop("cow_national"))
+    tables["gdp"] = gdp_table(tables.pop("worldbank"))
+    tables["energy"] = energy_table(tables.pop("gas"), tables.pop("oil"))
     decisions = tables["decisions"]
     regimes = sorted(set(decisions["regime"]) - {"package"})
     chains = {regime: regime_chain(decisions, regime) for regime in regimes}
@@ -171,8 +202,8 @@ def exposure_table(
 ) -> pd.DataFrame:
     """Every exposure measure per member state in `year` (percentages), indexed by country.
 
-    trade: sanctions_trade_baseline.csv (million USD); gdp: sanctions_gdp_worldbank.csv (USD);
-    energy: sanctions_energy_imports.csv. `exports` (million USD by country) replaces the
+    trade: `russia_trade_baseline` (million USD); gdp: `gdp_table` (USD); energy:
+    `energy_table`. `exports` (million USD by country) replaces the
     Russia-side record of exports to Russia (e.g. by the state's own report). Gas/oil columns
     are missing if `year` is not covered.
     """

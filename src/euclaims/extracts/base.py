@@ -263,3 +263,44 @@ def source_counts(table: pd.DataFrame) -> dict[str, int | float] | None:
         "official_rows": official,
         "official_source_share": official / rows if rows else 0.0,
     }
+
+
+# --- domain checks shared by the per-state extracts ----------------------------------------------
+
+
+def check_member_rows(table: pd.DataFrame, members: pd.DataFrame, *, file: str) -> None:
+    """Stops at the first row whose `country` is not an EU27 + UK state of member_states."""
+    bad = table.index[~table["country"].isin(members["country"])]
+    if len(bad):
+        row = bad[0]
+        raise DataError(
+            f"{file}: column 'country', row {row}: {table.at[row, 'country']!r} is not a member "
+            "state in member_states.csv; map the upstream code through read_member_states"
+        )
+
+
+def check_unique_keys(table: pd.DataFrame, keys: list[str], *, file: str) -> None:
+    """Stops naming the first duplicated key (e.g. one row per country and year)."""
+    duplicated = table.index[table.duplicated(keys, keep=False)]
+    if len(duplicated):
+        row = duplicated[0]
+        key = ", ".join(f"{k}={str(table.at[row, k])!r}" for k in keys)
+        raise DataError(
+            f"{file}: row {row} repeats the key ({key}); one row per {' and '.join(keys)}"
+        )
+
+
+def check_months_in_membership(table: pd.DataFrame, members: pd.DataFrame, *, file: str) -> None:
+    """Stops at the first row of a month (column `month`, YYYY-MM) in which the state was not a
+    member: before the month of its accession_date or after the month of its exit_date."""
+    by_country = members.set_index("country")
+    accession = table["country"].map(by_country["accession_date"]).str[:7]
+    exit_month = table["country"].map(by_country["exit_date"]).str[:7]
+    outside = (table["month"] < accession) | (exit_month.notna() & (table["month"] > exit_month))
+    if outside.any():
+        row = table.index[outside][0]
+        raise DataError(
+            f"{file}: column 'month', row {row}: {table.at[row, 'country']} "
+            f"{table.at[row, 'month']} falls outside its EU membership in member_states.csv; "
+            "drop the row or flag it"
+        )

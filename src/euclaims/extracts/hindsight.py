@@ -23,12 +23,10 @@ DATE_OR_MONTH = r"^\d{4}-\d{2}(-\d{2})?$"
 MONTH = r"^\d{4}-\d{2}$"
 
 MEMBERS_FILE = "defence_institutions/member_states/eums_member_states.csv"
-COMEXT_FILE = "sanctions_trade/eurostat_comext_eu27_exports_to_russia_monthly_2019_2024.csv"
 UN_ROLL_CALLS_FILE = "sanctions_trade/unvotes_un_roll_calls.rda"
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
 PARLGOV_FILE = "defence_institutions/parties/parlgov_view_election.csv"
 POPULIST_FILE = "defence_institutions/parties/populist_3.0.csv"
-WB_POPULATION_FILE = "sanctions_trade/worldbank_population.csv"
 
 ALLIANCES_CURATED = "hindsight_parlgov_alliances.csv"
 
@@ -54,77 +52,6 @@ def _read_curated(name: str) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"{path}: curated table missing")
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-# --- EU composition (Eurostat Comext, to August 2024) -------------------------------------------
-
-COMEXT_EU_LABEL = re.compile(r"^European Union \((?P<body>[A-Z]{2}-\d{2}/\d{4}.*)\)$")
-COMEXT_MEMBER = re.compile(
-    r"^(?P<c>[A-Z]{2})-(?P<m>\d{2})/(?P<y>\d{4})(->(?P<xm>\d{2})/(?P<xy>\d{4}))?$"
-)
-
-
-def parse_comext_eu_label(label: str) -> pd.DataFrame:
-    """Members with accession (and exit) month from Comext's 'European Union (AT-01/1995, ...)'."""
-    match = COMEXT_EU_LABEL.match(label.strip())
-    if not match:
-        raise DataError(f"Comext reporter {label!r} is not an 'European Union (...)' label")
-    rows = []
-    for item in match["body"].split(","):
-        part = COMEXT_MEMBER.match(item.strip())
-        if not part:
-            raise DataError(f"Comext EU label: cannot read member entry {item.strip()!r}")
-        rows.append(
-            {
-                "country": part["c"],
-                "accession_month": f"{part['y']}-{part['m']}",
-                "exit_month": f"{part['xy']}-{part['xm']}" if part["xy"] else None,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def comext_month(period: str) -> str:
-    """'Aug. 2024' -> '2024-08'."""
-    stamp = pd.to_datetime(period.replace(".", ""), format="%b %Y")
-    return stamp.strftime("%Y-%m")
-
-
-def build_comext_membership(upstream: Path) -> pd.DataFrame:
-    """EU composition history as labelled by Eurostat Comext, and who reported in the last month."""
-    raw = pd.read_csv(upstream / COMEXT_FILE, dtype=str, keep_default_na=False)
-    labels = sorted(
-        {r for r in raw["REPORTER"] if COMEXT_EU_LABEL.match(r) and "27 countries" not in r}
-    )
-    if len(labels) != 1:
-        raise DataError(f"{COMEXT_FILE}: expected one 'European Union (...)' label, got {labels}")
-    table = parse_comext_eu_label(labels[0])
-    months = raw["PERIOD"].map(comext_month)
-    last = months.max()
-    reporters = set(raw.loc[months == last, "REPORTER"])
-    names = _members(upstream).set_index("iso2")["name"]
-    reported = []
-    for code in table["country"]:
-        name = names.get(code, "")
-        reported.append(any(r == name or r.startswith(f"{name} (") for r in reporters) or (
-            code == "CZ" and "Czechia" in reporters
-        ))  # fmt: skip
-    table["reported_in_last_month"] = reported
-    table["composition_as_of"] = last
-    return table.sort_values("country", ignore_index=True)
-
-
-COMEXT_MEMBERSHIP_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2), unique=True),
-        "accession_month": pa.Column(str, pa.Check.str_matches(MONTH)),
-        "exit_month": pa.Column(str, pa.Check.str_matches(MONTH), nullable=True),
-        "reported_in_last_month": pa.Column(bool),
-        "composition_as_of": pa.Column(str, pa.Check.str_matches(MONTH)),
-    },
-    strict=True,
-    ordered=True,
-)
 
 
 # --- UN General Assembly votes on Ukraine --------------------------------------------------------
@@ -280,57 +207,7 @@ POPULIST_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def build_wb_population(upstream: Path) -> pd.DataFrame:
-    """World Bank population (SP.POP.TOTL) of the EU28 states, 2000-2023."""
-    raw = pd.read_csv(upstream / WB_POPULATION_FILE)
-    iso = _members(upstream).set_index("iso3")["iso2"]
-    first, last = POPULATION_YEARS
-    raw = raw[raw["Country Code"].isin(iso.index) & raw["Year"].between(first, last)]
-    table = pd.DataFrame(
-        {
-            "country": raw["Country Code"].map(iso),
-            "year": raw["Year"].astype("int64"),
-            "population": raw["Value"].astype("int64"),
-        }
-    )
-    return table.sort_values(["country", "year"], ignore_index=True)
-
-
-WB_POPULATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.in_range(*POPULATION_YEARS)),
-        "population": pa.Column("int64", pa.Check.gt(0)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
-)
-
-
 EXTRACTS = (
-    Extract(
-        name="hindsight_eu_composition_comext.csv",
-        upstream=(COMEXT_FILE, MEMBERS_FILE),
-        title="EU composition history as labelled by Eurostat Comext (to August 2024)",
-        source=(
-            "Eurostat Comext, EU exports to Russia, monthly 2019-01 to 2024-08, 'relational view' "
-            "downloads of 16 Nov 2024 (github.com/mary-lev/eu-export-sanctions, commit 4b6a5df); "
-            "the reporter label 'European Union (AT-01/1995, ..., GB-01/1973->01/2020, ...)'"
-        ),
-        licence="Eurostat reuse policy (CC BY 4.0); repository Apache-2.0",
-        description=(
-            "One row per state that is or was an EU member per Eurostat's EU aggregate label: "
-            "accession and exit month, whether it reported exports to Russia in the last month."
-        ),
-        schema=COMEXT_MEMBERSHIP_SCHEMA,
-        build=build_comext_membership,
-        caveats=(
-            "The label describes the EU aggregate at download time (Nov 2024); composition_as_of "
-            "is the last month of data (2024-08). A state that reports nothing in a month (Malta "
-            "in some months) is still a member."
-        ),
-    ),
     Extract(
         name="hindsight_unga_ukraine_votes.csv",
         upstream=(UN_ROLL_CALLS_FILE, UN_VOTES_FILE, MEMBERS_FILE),
@@ -396,15 +273,5 @@ EXTRACTS = (
             "results; their votes are missing from the populist shares."
         ),
     ),
-    Extract(
-        name="hindsight_population_worldbank.csv",
-        upstream=(WB_POPULATION_FILE, MEMBERS_FILE),
-        title="Population of the EU28 states, 2000-2023 (World Bank)",
-        source="World Bank WDI SP.POP.TOTL via github.com/datasets/population (commit 425fc44)",
-        licence="ODC-PDDL-1.0 (upstream World Bank CC BY 4.0)",
-        description="Total population per EU28 state and year, for population-weighted means.",
-        schema=WB_POPULATION_SCHEMA,
-        build=build_wb_population,
-        caveats="Auto-updated mirror; values are a WDI vintage of early 2026.",
-    ),
+    Extract(),
 )

