@@ -9,7 +9,8 @@ from scipy import stats
 
 from euclaims import defence
 from euclaims.claims import evaluate_claim, load_ledger
-from euclaims.extracts.defence import merge_initiatives, parse_eda_sheet
+from euclaims.extracts.defence import merge_initiatives
+from euclaims.extracts.eda import parse_eda_sheet
 from euclaims.multiverse import claim_specifications, notebook_specifications
 from euclaims.params import load_params_file
 

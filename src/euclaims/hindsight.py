@@ -41,8 +41,6 @@ SUMMIT_ROWS = ("held", "held_or_announced")
 SUMMITS_UNTIL = ("latest", "essay_date")
 NATIONALISM_MEASURES = ("eurosceptic", "far_right", "eurosceptic_not_far_left", "populist")
 POPULISM_STATES = ("essay_members", "latest_members")
-#: PopuList families in the long table of `load_inputs` (populist from its own extract).
-FAMILY_COLUMNS = ("start", "end", "start_nobl", "end_nobl")
 
 #: Which metric dates the latest data behind each hindsight claim.
 LATEST_DATA_METRIC = {
@@ -84,25 +82,25 @@ class Inputs:
     vetoes: pd.DataFrame
     council: pd.DataFrame
     elections: pd.DataFrame
-    populist: pd.DataFrame
-    flags: pd.DataFrame
     population_wb: pd.DataFrame
     pesco: pd.DataFrame
     summits: pd.DataFrame
     #: PopuList populist, Eurosceptic, far-right and far-left windows in one long table.
     families: pd.DataFrame
+    #: Date of the last roll call in the UNGA data (of unga_eu_rollcalls.csv).
+    unga_last_date: str
 
 
 INPUT_FILES = {
     "membership": "member_states.csv",
     "population": "population_eurostat.csv",
     "composition": "hindsight_eu_composition_comext.csv",
-    "unga": "hindsight_unga_ukraine_votes.csv",
+    "unga": "unga_ukraine_votes.csv",
+    "rollcalls": "unga_eu_rollcalls.csv",
     "vetoes": "hindsight_eu_vetoes.csv",
     "council": "hindsight_council_votes.csv",
-    "elections": "hindsight_parlgov_elections.csv",
-    "populist": "hindsight_populist_parties.csv",
-    "flags": "hindsight_populist_flags.csv",
+    "elections": "parlgov_elections.csv",
+    "families": "populist_parties.csv",
     "population_wb": "hindsight_population_worldbank.csv",
     "pesco": "hindsight_pesco_events.csv",
     "summits": "hindsight_eu_russia_summits.csv",
@@ -112,27 +110,14 @@ INPUT_FILES = {
 def load_inputs() -> Inputs:
     """Read and validate every table of the notebook once (sha256 and schema checked)."""
     tables = {field: data.load_raw(name) for field, name in INPUT_FILES.items()}
-    return Inputs(**tables, families=family_table(tables["populist"], tables["flags"]))
+    rollcalls = tables.pop("rollcalls")
+    tables["unga"] = votes_cast(tables["unga"])
+    return Inputs(**tables, unga_last_date=str(rollcalls["date"].max()))
 
 
-def family_table(populist: pd.DataFrame, flags: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The populist windows and the Eurosceptic / far-right / far-left ones in one long table."""
-    populist_rows = pd.DataFrame(
-        {
-            "country": populist["country"],
-            "parlgov_id": populist["parlgov_id"],
-            "party_name": populist["party_name"],
-            "family": "populist",
-            "start": populist["populist_start"],
-            "end": populist["populist_end"],
-            "start_nobl": populist["populist_startnobl"],
-            "end_nobl": populist["populist_endnobl"],
-        }
-    )
-    if flags is None:
-        return populist_rows
-    columns = ["country", "parlgov_id", "party_name", "family", *FAMILY_COLUMNS]
-    return pd.concat([populist_rows, flags[columns]], ignore_index=True)
+def votes_cast(votes: pd.DataFrame) -> pd.DataFrame:
+    """The UNGA Ukraine votes actually cast (no 'absent' rows), of the EU members and Russia."""
+    return votes[(votes["vote"] != "absent") & (votes["country"] != "UA")].reset_index(drop=True)
 
 
 # --- dates and the resolution of a forecast -----------------------------------------------------
@@ -329,6 +314,7 @@ def eastern_coalition_metrics(
     enlargement_from: str,
     resolution: str,
     vetoes_since: str,
+    unga_last_date: str,
 ) -> dict[str, Any]:
     """Metrics of claim eastern-states-russia-coalition-absurd (UN votes to the data's end)."""
     eastern = eastern_members(membership, enlargement_from)
@@ -346,7 +332,7 @@ def eastern_coalition_metrics(
             vetoes_on(vetoes, eastern, ("UA",), vetoes_since)
         ),
         "ukraine_roll_calls_count": int(votes["rcid"].nunique()),
-        "unga_data_last_date": str(votes["dataset_last_date"].max()),
+        "unga_data_last_date": unga_last_date,
         "vetoes_data_last_date": str(vetoes["date"].max()),
     }
 
@@ -686,10 +672,9 @@ def in_measure(
 
 
 def is_populist(
-    populist: pd.DataFrame, party_ids: pd.Series, years: pd.Series, borderline: str
+    families: pd.DataFrame, party_ids: pd.Series, years: pd.Series, borderline: str
 ) -> pd.Series:
     """Whether each party was populist in the given year (PopuList; borderline cases per option)."""
-    families = family_table(populist)
     return in_family(families, "populist", party_ids, years, borderline)
 
 
@@ -740,10 +725,9 @@ def measure_shares(
 
 
 def election_populist_shares(
-    elections: pd.DataFrame, populist: pd.DataFrame, borderline: str
+    elections: pd.DataFrame, families: pd.DataFrame, borderline: str
 ) -> pd.DataFrame:
     """Populist vote share (%) per national election (column `populist_vote_pct`)."""
-    families = family_table(populist)
     shares = measure_shares(elections, families, "populist", borderline)
     return shares.rename(columns={"vote_pct": "populist_vote_pct"})
 
@@ -1226,7 +1210,13 @@ def cached_eastern_metrics(
 ) -> dict[str, Any]:
     """`eastern_coalition_metrics` of the inputs, once per choice of its parameters."""
     return eastern_coalition_metrics(
-        inputs.membership, inputs.unga, inputs.vetoes, enlargement_from, resolution, vetoes_since
+        inputs.membership,
+        inputs.unga,
+        inputs.vetoes,
+        enlargement_from,
+        resolution,
+        vetoes_since,
+        inputs.unga_last_date,
     )
 
 

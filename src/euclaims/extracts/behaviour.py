@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import xlrd
 
 from .base import EU28_NAME_TO_ISO2, EU_TO_ISO2, Extract
 
@@ -38,7 +37,6 @@ COMTRADE_FILES = tuple(
     f"sanctions_trade/comtrade_all_exports_{year}A.csv" for year in COMTRADE_YEARS
 )
 VOTES_FILE = "defence_institutions/council_votes/swp_ceu_votes_full_dataset_2023-10-20.csv"
-EUROBAROMETER_FILE = "defence_institutions/opinion/eurobarometer_84.3_volumeA_2015-11.xls"
 PESCO_MEMBERSHIP_FILE = "reference_facts/pesco_membership.csv"
 PESCO_PROJECTS_FILE = "reference_facts/pesco_projects.csv"
 
@@ -211,51 +209,6 @@ VOTES_SCHEMA = pa.DataFrameSchema(
     ordered=True,
 )
 
-EB_SHEET = "QA15.4"
-EB_HEADER_ROW = 8  # country codes (0-based row index in the sheet)
-EB_ROWS = {"respondents_weighted": 9, "for_count": 10, "against_count": 12, "dont_know_count": 14}
-EB_SHARE_ROW = 11  # 'For' as a published, rounded fraction
-
-
-def build_eurobarometer(upstream: Path) -> pd.DataFrame:
-    """Standard Eurobarometer 84.3 (Nov 2015), QA15.4: for/against a common defence policy."""
-    path = upstream / EUROBAROMETER_FILE
-    sheet = xlrd.open_workbook(path).sheet_by_name(EB_SHEET)
-    label = str(sheet.cell_value(4, 11))
-    if "common defence and security policy" not in label:
-        raise ValueError(f"{path}: sheet {EB_SHEET} row 5 is {label!r}, not the expected item")
-    expected_labels = {9: "TOTAL", 10: "Pour", 11: "For", 12: "Contre", 14: "NSP"}
-    for row, text in expected_labels.items():
-        if sheet.cell_value(row, 1) != text:
-            raise ValueError(f"{path}: sheet {EB_SHEET} row {row + 1} is not '{text}'")
-    records = []
-    for column in range(2, sheet.ncols):
-        code = str(sheet.cell_value(EB_HEADER_ROW, column)).strip()
-        if code in ("D-W", "D-E") or not code:
-            continue  # West and East Germany are sub-samples of DE
-        geo = "EU28" if "EU28" in code else EU_TO_ISO2.get(code, code)
-        record = {"geo": geo}
-        for name, row in EB_ROWS.items():
-            record[name] = int(round(float(sheet.cell_value(row, column))))
-        record["for_share_published"] = float(sheet.cell_value(EB_SHARE_ROW, column))
-        records.append(record)
-    table = pd.DataFrame.from_records(records)
-    return table.sort_values("geo", ignore_index=True)
-
-
-EUROBAROMETER_SCHEMA = pa.DataFrameSchema(
-    {
-        "geo": pa.Column(str, pa.Check.isin([*sorted(EU28_ISO3), "EU28"]), unique=True),
-        "respondents_weighted": pa.Column("int64", pa.Check.gt(0)),
-        "for_count": pa.Column("int64", pa.Check.ge(0)),
-        "against_count": pa.Column("int64", pa.Check.ge(0)),
-        "dont_know_count": pa.Column("int64", pa.Check.ge(0)),
-        "for_share_published": pa.Column("float64", pa.Check.in_range(0, 1)),
-    },
-    strict=True,
-    ordered=True,
-)
-
 
 def build_pesco_participation(upstream: Path) -> pd.DataFrame:
     """PESCO participation per EU27 member state: date joined (empty = not a participant)."""
@@ -379,27 +332,6 @@ EXTRACTS = (
             "Public (legislative) votes only; most Council decisions are never put to a recorded "
             "vote. Single records are fallible (two bare 2021-05-17 France 'against' records are "
             "not confirmed by the Council register)."
-        ),
-    ),
-    Extract(
-        name="eurobarometer_2015_common_defence.csv",
-        upstream=(EUROBAROMETER_FILE,),
-        title="Eurobarometer 84.3 (Nov 2015), QA15.4: a common defence and security policy",
-        source=(
-            "European Commission, Standard Eurobarometer 84.3, Volume A weighted tables "
-            "(github.com/andybega/mireg-blogs, commit 63942aa, "
-            "eu-army/VolumeAEB843COMMstandard20151119.xls), sheet QA15.4"
-        ),
-        licence="Commission reuse policy (Decision 2011/833/EU), attribution required",
-        description=(
-            "Weighted respondent counts for/against/don't know and the published (rounded) share "
-            "'for', per EU28 state and the EU28."
-        ),
-        schema=EUROBAROMETER_SCHEMA,
-        build=build_eurobarometer,
-        caveats=(
-            "Fieldwork 7-17 Nov 2015; a single wave. Weighted counts are rounded to whole "
-            "respondents. West/East Germany sub-samples dropped (DE is kept)."
         ),
     ),
     Extract(
