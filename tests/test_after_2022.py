@@ -211,7 +211,7 @@ UNGA = pd.DataFrame(
         "resolution": ["R/1"] * 4 + ["R/2"] * 4 + ["R/3"] * 4,
         "date": ["2014-03-27"] * 4 + ["2022-03-02"] * 4 + ["2023-02-23"] * 4,
         "country": ["AA", "BB", "CC", "RU"] * 3,
-        "vote": ["Y", "Y", "Y", "N", "Y", "N", "A", "N", "Y", None, "N", "N"],
+        "vote": ["yes", "yes", "yes", "no", "yes", "no", "abstain", "no", "yes", None, "no", "no"],
     }
 )
 
@@ -220,8 +220,8 @@ def test_resolution_table_marks_complete_votes_and_counts():
     table = a.resolution_table(UNGA, MEMBERS)
     assert list(table["complete"]) == [True, True, False]
     assert table.loc["R/3", "retrieved"] == 2  # the empty cell is not retrieved, not absent
-    assert (table.loc["R/2", "N"], table.loc["R/2", "A"]) == (1, 1)
-    assert table.loc["R/1", "russia"] == "N"
+    assert (table.loc["R/2", "no"], table.loc["R/2", "abstain"]) == (1, 1)
+    assert table.loc["R/1", "russia"] == "no"
 
 
 @pytest.mark.parametrize(
@@ -645,8 +645,13 @@ def test_levada_dating_classes():
 
 def test_unga_extract_keeps_empty_votes_as_not_retrieved(tmp_path):
     from euclaims.errors import DataError
+    from euclaims.extracts import base
     from euclaims.extracts import unga_ukraine_2022 as unga
+    from euclaims.paths import upstream_dir
 
+    for relative in (base.MEMBER_STATES_FILE, base.COW_CODES_FILE):  # codes and membership
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).symlink_to(upstream_dir() / relative)
     path = tmp_path / unga.VOTES_FILE
     path.parent.mkdir(parents=True)
     header = "resolution,date,iso3,country,vote,source,note\n"
@@ -656,7 +661,7 @@ def test_unga_extract_keeps_empty_votes_as_not_retrieved(tmp_path):
     )
     table = unga.build_unga_ukraine(tmp_path).set_index("country")
     assert pd.isna(table.loc["PL", "vote"]) and not table.loc["PL", "retrieved"]
-    assert table.loc["RU", "vote"] == "N"
+    assert table.loc["RU", "vote"] == "no"
     path.write_text(header + "A/RES/ES-11/3,2022-04-07,POL,Poland,maybe,page,\n")
     with pytest.raises(DataError, match="vote"):
         unga.build_unga_ukraine(tmp_path)

@@ -9,7 +9,7 @@ from scipy import stats
 
 from euclaims import defence
 from euclaims.claims import evaluate_claim, load_ledger
-from euclaims.extracts.defence import parse_eda_sheet
+from euclaims.extracts.eda import parse_eda_sheet
 from euclaims.extracts.reference_facts import merge_initiatives, project_roles
 from euclaims.multiverse import claim_specifications, notebook_specifications
 from euclaims.params import load_params_file

@@ -13,8 +13,8 @@ from scipy import stats
 from euclaims import hindsight as h
 from euclaims.claims import evaluate_claim, load_ledger
 from euclaims.extracts import eurostat_trade as comext
-from euclaims.extracts import hindsight as hx
-from euclaims.extracts import populist_flags as pf
+from euclaims.extracts import parlgov as px
+from euclaims.extracts import populist as pop
 from euclaims.params import load_params_file
 from euclaims.paths import NOTEBOOKS_DIR
 
@@ -146,8 +146,7 @@ def test_parse_comext_eu_label_reads_accession_and_exit_months():
 
 
 def unga(rows):
-    frame = pd.DataFrame(rows, columns=["rcid", "unres", "country", "vote"])
-    return frame.assign(dataset_last_date="2019-12-27")
+    return pd.DataFrame(rows, columns=["rcid", "unres", "country", "vote"])
 
 
 VOTES = unga(
@@ -186,8 +185,9 @@ def test_eastern_members_and_alignment_with_russia():
 
 def test_eastern_coalition_metrics_apply_the_ledger_definitions():
     out = h.eastern_coalition_metrics(
-        MEMBERS, VOTES, VETOES, "2004-05-01", "R/68/262", "2014-01-01"
+        MEMBERS, VOTES, VETOES, "2004-05-01", "R/68/262", "2014-01-01", "2019-12-27"
     )
+    assert out["unga_data_last_date"] == "2019-12-27"
     assert out["eastern_members_count"] == 3
     assert out["eastern_members_no_unga_68_262_count"] == 1
     assert out["eastern_members_aligned_with_russia_ukraine_votes_count"] == 1
@@ -195,25 +195,6 @@ def test_eastern_coalition_metrics_apply_the_ledger_definitions():
     assert out["eastern_members_ukraine_related_vetoes_since_2014_count"] == 1
     assert out["ukraine_roll_calls_count"] == 3
     assert out["vetoes_data_last_date"] == "2025-06-26"
-
-
-def test_ukraine_roll_calls_match_titles_not_cosponsor_lists():
-    calls = pd.DataFrame(
-        {
-            "rcid": [1, 2, 3, 4],
-            "date": ["2014-03-27", "2017-12-11", "2018-12-17", "2010-01-01"],
-            "unres": ["R/68/262", "R/72/131", "R/73/194", "R/64/1"],
-            "short": ["ARMED CONFLICTS", NA, "Problem of Crimea : resolution", "Crimea"],
-            "descr": [
-                "Territorial integrity of Ukraine : resolution",
-                "sponsors: Armenia, Ukraine and Zambia",
-                "x",
-                "Crimea",
-            ],
-        }
-    )
-    table = hx.ukraine_roll_calls(calls)
-    assert list(table["rcid"]) == [1, 3]
 
 
 # --- summits -----------------------------------------------------------------------------------
@@ -432,11 +413,13 @@ POPULIST = pd.DataFrame(
         "country": ["HU", "HU", "HU", "XX"],
         "parlgov_id": [921.0, 600.0, 50.0, NA],
         "party_name": ["Fidesz", "Jobbik", "Borderline", "No id"],
-        "populist_start": [2002, 1900, 1900, 1900],
-        "populist_end": [2100, 2100, 2100, 2100],
-        "populist_startnobl": [2002, 1900, 2100, 1900],
-        "populist_endnobl": [2100, 2100, 2100, 2100],
-        "populist_bl": [0, 0, 1, 0],
+        "family": "populist",
+        "flag": 1,
+        "start": [2002, 1900, 1900, 1900],
+        "end": [2100, 2100, 2100, 2100],
+        "start_nobl": [2002, 1900, 2100, 1900],
+        "end_nobl": [2100, 2100, 2100, 2100],
+        "borderline": [0, 0, 1, 0],
     }
 )
 FLAGS = pd.DataFrame(
@@ -453,7 +436,7 @@ FLAGS = pd.DataFrame(
         "borderline": [0, 0, 0, 1],
     }
 )
-FAMILIES = h.family_table(POPULIST, FLAGS)
+FAMILIES = pd.concat([POPULIST, FLAGS], ignore_index=True)
 
 
 def elections(rows):
@@ -491,7 +474,7 @@ def test_in_family_uses_years_and_the_borderline_option():
         False,
         False,
     ]
-    assert list(h.is_populist(POPULIST, ids, years, "include")) == [False, True, True, False]
+    assert list(h.is_populist(FAMILIES, ids, years, "include")) == [False, True, True, False]
     with pytest.raises(ValueError, match="populist_borderline"):
         h.in_family(FAMILIES, "populist", ids, years, "maybe")
 
@@ -518,7 +501,7 @@ def test_in_measure_combines_families():
 
 
 def test_election_shares_split_alliances_by_seats():
-    shares = h.election_populist_shares(ELECTIONS, POPULIST, "include").set_index("election_date")
+    shares = h.election_populist_shares(ELECTIONS, FAMILIES, "include").set_index("election_date")
     assert shares.loc["1998-05-24", "populist_vote_pct"] == pytest.approx(10.0)
     expected = 54.0 * 117 / 135 + 36.0 * 10 / 30
     assert shares.loc["2022-04-03", "populist_vote_pct"] == pytest.approx(expected)
@@ -603,7 +586,6 @@ def hand_made_inputs():
             "borderline": 0,
         }
     )
-    populist = POPULIST.iloc[:0]
     members = membership([("AA", "A", "1958-01-01", NA), ("BB", "B", "1958-01-01", "2018-01-31")])
     population = pd.DataFrame(
         {"country": ["AA", "BB"] * 2, "year": [2017, 2017, 2015, 2015], "population": [3, 1, 3, 1]}
@@ -611,8 +593,8 @@ def hand_made_inputs():
     empty = pd.DataFrame()
     return h.Inputs(
         membership=members, population=empty, composition=empty, unga=empty, vetoes=empty,
-        council=empty, elections=rows, populist=populist, flags=flags, population_wb=population,
-        pesco=empty, summits=empty, families=h.family_table(populist, flags),
+        council=empty, elections=rows, population_wb=population, pesco=empty, summits=empty,
+        families=flags, unga_last_date="2019-12-27",
     )  # fmt: skip
 
 
@@ -661,7 +643,7 @@ def test_in_force_elections_start_with_the_last_one_before_the_first_year():
             "election_date": ["1994-01-01", "1998-01-01", "2002-01-01", "2024-02-01", "2001-01-01"],
         }
     )
-    kept = hx.in_force_elections(table, 2000, "2023-12-31")
+    kept = px.in_force_elections(table, 2000, "2023-12-31")
     assert list(kept["election_date"]) == ["1998-01-01", "2002-01-01", "2001-01-01"]
 
 
@@ -678,7 +660,7 @@ def test_populist_flags_extract_keeps_families_with_a_window():
             "farright_bl": [1, 0],
         }
     )
-    rows = pf.family_rows(raw, "farright", "far_right")
+    rows = pop.family_rows(raw, "farright", "far_right")
     assert list(rows["party_name"]) == ["One"]
     assert rows.iloc[0][["start", "end", "start_nobl", "borderline"]].tolist() == [
         1900,

@@ -497,8 +497,8 @@ def sanctions_metrics(
 
 
 def resolution_table(unga: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
-    """Per resolution: EU members on the day, votes retrieved, Y/N/A/X among them, Russia's
-    vote, and whether every EU member's vote was retrieved (complete)."""
+    """Per resolution: EU members on the day, votes retrieved, yes/no/abstain/absent among them,
+    Russia's vote, and whether every EU member's vote was retrieved (complete)."""
     rows = []
     for (resolution, date), votes in unga.groupby(["resolution", "date"], sort=False):
         members = members_on(membership, date)
@@ -511,7 +511,7 @@ def resolution_table(unga: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFra
                 "date": date,
                 "eu_members": len(members),
                 "retrieved": int(eu.notna().sum()),
-                **{code: int(counts.get(code, 0)) for code in ("Y", "N", "A", "X")},
+                **{code: int(counts.get(code, 0)) for code in ("yes", "no", "abstain", "absent")},
                 "russia": russia.iloc[0] if len(russia) else None,
                 "complete": bool(eu.notna().all()),
             }
@@ -541,8 +541,8 @@ def alignment_with_russia(
     check_choice("abstention_counts_as", abstention, ABSTENTION_READINGS)
     if RUSSIA not in votes_wide.index:
         raise ValueError("UN votes table has no Russian votes (country 'RU')")
-    russia_no = [r for r in resolutions if votes_wide.loc[RUSSIA, r] == "N"]
-    siding = ["N", "A"] if abstention == "alignment" else ["N"]
+    russia_no = [r for r in resolutions if votes_wide.loc[RUSSIA, r] == "no"]
+    siding = ["no", "abstain"] if abstention == "alignment" else ["no"]
     own = votes_wide.reindex(index=countries, columns=resolutions)
     retrieved = own.notna().sum(axis=1)
     as_russia = own[russia_no].isin(siding).sum(axis=1)
@@ -590,10 +590,10 @@ def eastern_metrics(
         "eastern_members_no_unga_68_262_count": int(old["as_russia"].sum()),
         "unga_resolutions_used": ", ".join(r.removeprefix("A/RES/") for r in chosen) or "none",
         "unga_resolutions_used_count": len(chosen),
-        "unga_es11_1_eu27_yes_count": int(table.loc[ES_11_1, "Y"]),
-        "unga_es11_7_eu27_no_count": int(table.loc[ES_11_7, "N"]),
+        "unga_es11_1_eu27_yes_count": int(table.loc[ES_11_1, "yes"]),
+        "unga_es11_7_eu27_no_count": int(table.loc[ES_11_7, "no"]),
         "unga_eu_votes_with_russia_since_escalation_count": int(
-            table.loc[table["date"] >= escalation_date, "N"].sum()
+            table.loc[table["date"] >= escalation_date, "no"].sum()
         ),
         "unga_votes_latest_date": str(inputs.unga["date"].max()),
         "vetoes_data_latest_date": str(inputs.vetoes["date"].max()),

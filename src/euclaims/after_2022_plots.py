@@ -141,7 +141,7 @@ def plot_sanctions_timeline(
     return fig
 
 
-VOTE_ORDER = ["Y", "A", "N", "X", "not retrieved"]
+VOTE_ORDER = ["yes", "abstain", "no", "absent", "not retrieved"]
 VOTE_COLOURS = [COLOURS[2], COLOURS[8], COLOURS[3], COLOURS[7], "white"]
 
 

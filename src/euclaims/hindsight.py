@@ -41,8 +41,6 @@ SUMMIT_ROWS = ("held", "held_or_announced")
 SUMMITS_UNTIL = ("latest", "essay_date")
 NATIONALISM_MEASURES = ("eurosceptic", "far_right", "eurosceptic_not_far_left", "populist")
 POPULISM_STATES = ("essay_members", "latest_members")
-#: PopuList families in the long table of `load_inputs` (populist from its own extract).
-FAMILY_COLUMNS = ("start", "end", "start_nobl", "end_nobl")
 
 #: Which metric dates the latest data behind each hindsight claim.
 LATEST_DATA_METRIC = {
@@ -84,25 +82,25 @@ class Inputs:
     vetoes: pd.DataFrame
     council: pd.DataFrame
     elections: pd.DataFrame
-    populist: pd.DataFrame
-    flags: pd.DataFrame
     population_wb: pd.DataFrame
     pesco: pd.DataFrame
     summits: pd.DataFrame
     #: PopuList populist, Eurosceptic, far-right and far-left windows in one long table.
     families: pd.DataFrame
+    #: Date of the last roll call in the UNGA data (of unga_eu_rollcalls.csv).
+    unga_last_date: str
 
 
 INPUT_FILES = {
     "membership": "member_states.csv",
     "population": "population_eurostat.csv",
     "composition": "comext_eu_composition.csv",
-    "unga": "hindsight_unga_ukraine_votes.csv",
+    "unga": "unga_ukraine_votes.csv",
+    "rollcalls": "unga_eu_rollcalls.csv",
     "vetoes": "eu_vetoes.csv",
     "council": "council_votes.csv",
-    "elections": "hindsight_parlgov_elections.csv",
-    "populist": "hindsight_populist_parties.csv",
-    "flags": "hindsight_populist_flags.csv",
+    "elections": "parlgov_elections.csv",
+    "families": "populist_parties.csv",
     "worldbank": "worldbank_wdi_eu.csv",
     "pesco": "pesco_membership.csv",
     "summits": "eu_russia_summits.csv",
@@ -114,27 +112,14 @@ def load_inputs() -> Inputs:
     tables = {field: data.load_raw(name) for field, name in INPUT_FILES.items()}
     tables["pesco"] = pesco_events(tables["pesco"])
     tables["population_wb"] = data.worldbank_series(tables.pop("worldbank"), ["population"])
-    return Inputs(**tables, families=family_table(tables["populist"], tables["flags"]))
+    rollcalls = tables.pop("rollcalls")
+    tables["unga"] = votes_cast(tables["unga"])
+    return Inputs(**tables, unga_last_date=str(rollcalls["date"].max()))
 
 
-def family_table(populist: pd.DataFrame, flags: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The populist windows and the Eurosceptic / far-right / far-left ones in one long table."""
-    populist_rows = pd.DataFrame(
-        {
-            "country": populist["country"],
-            "parlgov_id": populist["parlgov_id"],
-            "party_name": populist["party_name"],
-            "family": "populist",
-            "start": populist["populist_start"],
-            "end": populist["populist_end"],
-            "start_nobl": populist["populist_startnobl"],
-            "end_nobl": populist["populist_endnobl"],
-        }
-    )
-    if flags is None:
-        return populist_rows
-    columns = ["country", "parlgov_id", "party_name", "family", *FAMILY_COLUMNS]
-    return pd.concat([populist_rows, flags[columns]], ignore_index=True)
+def votes_cast(votes: pd.DataFrame) -> pd.DataFrame:
+    """The UNGA Ukraine votes actually cast (no 'absent' rows), of the EU members and Russia."""
+    return votes[(votes["vote"] != "absent") & (votes["country"] != "UA")].reset_index(drop=True)
 
 
 # --- dates and the resolution of a forecast -----------------------------------------------------
@@ -331,6 +316,7 @@ def eastern_coalition_metrics(
     enlargement_from: str,
     resolution: str,
     vetoes_since: str,
+    unga_last_date: str,
 ) -> dict[str, Any]:
     """Metrics of claim eastern-states-russia-coalition-absurd (UN votes to the data's end)."""
     eastern = eastern_members(membership, enlargement_from)
@@ -348,7 +334,7 @@ def eastern_coalition_metrics(
             vetoes_on(vetoes, eastern, ("UA",), vetoes_since)
         ),
         "ukraine_roll_calls_count": int(votes["rcid"].nunique()),
-        "unga_data_last_date": str(votes["dataset_last_date"].max()),
+        "unga_data_last_date": unga_last_date,
         "vetoes_data_last_date": str(vetoes["date"].max()),
     }
 
@@ -703,10 +689,9 @@ def in_measure(
 
 
 def is_populist(
-    populist: pd.DataFrame, party_ids: pd.Series, years: pd.Series, borderline: str
+    families: pd.DataFrame, party_ids: pd.Series, years: pd.Series, borderline: str
 ) -> pd.Series:
     """Whether each party was populist in the given year (PopuList; borderline cases per option)."""
-    families = family_table(populist)
     return in_family(families, "populist", party_ids, years, borderline)
 
 
@@ -757,10 +742,9 @@ def measure_shares(
 
 
 def election_populist_shares(
-    elections: pd.DataFrame, populist: pd.DataFrame, borderline: str
+    elections: pd.DataFrame, families: pd.DataFrame, borderline: str
 ) -> pd.DataFrame:
     """Populist vote share (%) per national election (column `populist_vote_pct`)."""
-    families = family_table(populist)
     shares = measure_shares(elections, families, "populist", borderline)
     return shares.rename(columns={"vote_pct": "populist_vote_pct"})
 
@@ -1245,7 +1229,13 @@ def cached_eastern_metrics(
 ) -> dict[str, Any]:
     """`eastern_coalition_metrics` of the inputs, once per choice of its parameters."""
     return eastern_coalition_metrics(
-        inputs.membership, inputs.unga, inputs.vetoes, enlargement_from, resolution, vetoes_since
+        inputs.membership,
+        inputs.unga,
+        inputs.vetoes,
+        enlargement_from,
+        resolution,
+        vetoes_since,
+        inputs.unga_last_date,
     )
 
 

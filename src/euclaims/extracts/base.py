@@ -129,6 +129,26 @@ def check_members_on(
         )
 
 
+def member_codes_on(members: pd.DataFrame, date: str) -> list[str]:
+    """ISO2 codes of the EU members on `date` (accession on or before, exit after)."""
+    joined = members["accession_date"] <= date
+    stayed = members["exit_date"].isna() | (members["exit_date"] > date)
+    return members.loc[joined & stayed, "country"].tolist()
+
+
+def check_members_on_date(
+    table: pd.DataFrame, members: pd.DataFrame, *, file: str, others: tuple[str, ...] = ()
+) -> None:
+    """Stop at the first row whose `country` was not an EU member on its `date` (states in
+    `others`, and non-members the table keeps on purpose, pass)."""
+    for row, (country, date) in enumerate(zip(table["country"], table["date"], strict=True)):
+        if country not in others and country not in member_codes_on(members, date):
+            raise DataError(
+                f"{file}: row {row + 2}: column country is {country}, not an EU member on "
+                f"{date} (member_states.csv accession/exit dates); drop the row or fix the date"
+            )
+
+
 @dataclass(frozen=True)
 class Extract:
     """One tidy table in data/raw, derived from one upstream snapshot file."""

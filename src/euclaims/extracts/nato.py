@@ -1,4 +1,4 @@
-"""Extract: defence expenditure as a share of real GDP, EU members of NATO, 2014-2022 (NATO)."""
+"""NATO, Defence Expenditure of NATO Countries (2014-2022): share of real GDP, EU members."""
 
 from __future__ import annotations
 
@@ -8,15 +8,23 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataError
-from .base import EU28_NAME_TO_ISO2, Extract
+from .base import ISO2, MEMBER_STATES_FILE, Extract, map_member_names, read_member_states
 
 NATO_FILE = "defence_institutions/nato/nato_defence_expenditure_2014-2022_pr-2022-105-en.xlsx"
 SHEET = "TABLE3"
 HEADER_ROW = 7  # zero-based row of the year labels (2014 ... 2020, 2021e, 2022e)
 SECTION_START = "Share of real GDP (%)"
 SECTION_END = "Annual real change (%)"
-#: NATO spellings that differ from the shared EU28 name map (an asterisk marks a footnote).
-NAME_ALIASES = {"Czech Republic": "CZ", "Slovak Republic": "SK"}
+#: EU states that were not NATO members in the release (no row in the table).
+NOT_IN_NATO = ("AT", "CY", "FI", "IE", "MT", "SE")
+
+
+def year_label(label: object, path: Path, column: int) -> tuple[int, bool]:
+    """(year, estimate) of a header cell such as 2019, '2019.0' or '2021e'."""
+    text = str(label).replace(".0", "")
+    if not text[:4].isdigit():
+        raise DataError(f"{path}: sheet {SHEET} column {column} has no year ({text!r})")
+    return int(text[:4]), text.endswith("e")
 
 
 def build_nato_share(upstream: Path) -> pd.DataFrame:
@@ -28,33 +36,29 @@ def build_nato_share(upstream: Path) -> pd.DataFrame:
     if len(starts) != 1 or len(ends) != 1:
         raise DataError(f"{path}: sheet {SHEET} lacks the section '{SECTION_START}'")
     block = sheet.iloc[starts[0] + 1 : ends[0]]
-    years = sheet.iloc[HEADER_ROW]
-    names = {**EU28_NAME_TO_ISO2, **NAME_ALIASES}
-    rows = []
-    for _, row in block.iterrows():
-        name = str(row[2]).rstrip("*").strip()
-        if name not in names:
-            continue  # NATO members outside the EU28, and the NATO aggregates
-        for column in range(3, sheet.shape[1]):
-            label = str(years[column]).replace(".0", "")
-            if not label[:4].isdigit():
-                raise DataError(f"{path}: sheet {SHEET} column {column} has no year ({label!r})")
-            rows.append(
-                {
-                    "country": names[name],
-                    "year": int(label[:4]),
-                    "share_of_real_gdp_pct": float(row[column]),
-                    "estimate": label.endswith("e"),
-                }
-            )
-    table = pd.DataFrame(rows)
-    return table.sort_values(["country", "year"], ignore_index=True)
+    members = read_member_states(upstream)
+    names = block[2].astype(str).str.rstrip("*").str.strip()  # an asterisk marks a footnote
+    expect = sorted(set(members["country"]) - set(NOT_IN_NATO))
+    country = map_member_names(names, members, file=path, column=f"{SHEET} C", expect=expect)
+    years = [year_label(sheet.iloc[HEADER_ROW, c], path, c) for c in range(3, sheet.shape[1])]
+    rows = [
+        {
+            "country": code,
+            "year": year,
+            "share_of_real_gdp_pct": float(row[column]),
+            "estimate": estimate,
+        }
+        for code, (_, row) in zip(country, block.iterrows(), strict=True)
+        if isinstance(code, str)  # NATO members outside the EU28, and the NATO aggregates
+        for column, (year, estimate) in enumerate(years, start=3)
+    ]
+    return pd.DataFrame(rows).sort_values(["country", "year"], ignore_index=True)
 
 
 SCHEMA = pa.DataFrameSchema(
     {
-        "country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$")),
-        "year": pa.Column("int64", pa.Check.in_range(2014, 2022)),
+        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
+        "year": pa.Column("int64", pa.Check.in_range(1949, 2100)),
         "share_of_real_gdp_pct": pa.Column(float, pa.Check.in_range(0, 10)),
         "estimate": pa.Column(bool),
     },
@@ -66,7 +70,7 @@ SCHEMA = pa.DataFrameSchema(
 EXTRACTS = (
     Extract(
         name="nato_defence_share_gdp_eu.csv",
-        upstream=(NATO_FILE,),
+        upstream=(NATO_FILE, MEMBER_STATES_FILE),
         title="Defence expenditure as % of real GDP, EU members of NATO and the UK, 2014-2022",
         source=(
             "NATO press release PR/CP(2022)105, Defence Expenditure of NATO Countries (2014-2022), "
@@ -74,8 +78,9 @@ EXTRACTS = (
         ),
         licence="NATO public release; no licence stated in the file (cite NATO)",
         description=(
-            "One row per state and year: defence expenditure as a share of real GDP (2015 "
-            "prices), percent; estimate = true for NATO's 2021e and 2022e columns."
+            "One row per state (the states of member_states.csv in NATO, every year whether EU "
+            "member or not) and year: defence expenditure as a share of real GDP (2015 prices), "
+            "percent; estimate = true for NATO's 2021e and 2022e columns."
         ),
         schema=SCHEMA,
         build=build_nato_share,

@@ -1,4 +1,8 @@
-"""Extract: EDA Defence Data, 2023-2024 release (EU27 aggregates 2018-2023, member states 2023)."""
+"""European Defence Agency, Defence Data: three workbooks (2005-2017e, 2017-2021, 2018-2023).
+
+Tables: collaborative procurement of the EDA aggregates 2005-2021 (two releases), the EU27
+aggregates 2018-2023 and the member states in 2023 (2023-2024 release).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataError
-from .base import EU28_NAME_TO_ISO2, Extract
+from .base import ISO2, MEMBER_STATES_FILE, Extract, map_member_names, read_member_states
 
 EDA_FILE = "defence_institutions/eda/eda_defence_data_2018-2023.xlsx"
+EDA_2005_FILE = "defence_institutions/eda/eda_defence_data_2005-2017e.xlsx"
+EDA_2017_FILE = "defence_institutions/eda/eda_defence_data_2017-2021.xlsx"
 EU27_SHEET = "EU27"
 STATES_SHEET = "Member States 2023 "  # the sheet name ends with a space upstream
 NOT_AVAILABLE = "-"
@@ -34,8 +40,72 @@ EU27_INDICATORS = {
     "European Collaborative Defence R&T Expenditure": (
         "european_collaborative_research_and_technology", "eur_m"),
 }  # fmt: skip
-#: EDA spellings that differ from the shared EU28 name map.
-NAME_ALIASES = {"Czech Republic": "CZ"}
+#: EDA row labels (first column, stripped, footnote marks removed) -> indicator name.
+EDA_INDICATORS = {
+    "Defence Equipment Procurement Expenditure": "equipment_procurement",
+    "Collaborative Defence Procurement Expenditure": "collaborative_procurement",
+    "European Collaborative Defence Procurement": "european_collaborative_procurement",
+    "Collaborative Defence Equipment Procurement Expenditure": "collaborative_procurement",
+    "European Collaborative Defence Equipment Procurement Expenditure": (
+        "european_collaborative_procurement"
+    ),
+}
+
+
+def parse_eda_sheet(sheet: pd.DataFrame, release: str, aggregate: str) -> pd.DataFrame:
+    """Tidy rows of the procurement indicators of one EDA aggregate sheet (header in row 0)."""
+    labels = sheet.iloc[:, 0].astype(str).str.replace("¹", "", regex=False).str.strip()
+    rows = sheet[labels.isin(EDA_INDICATORS)]
+    records = []
+    for column in sheet.columns[1:]:
+        header = str(sheet.iloc[0, column]).strip()
+        if header in ("", "nan"):
+            continue
+        estimate = header.endswith("e")
+        year = int(float(header.rstrip("e")))
+        for index, cell in rows[column].items():
+            value = pd.to_numeric(cell, errors="coerce")
+            records.append(
+                {
+                    "release": release,
+                    "aggregate": aggregate,
+                    "year": year,
+                    "estimate": estimate,
+                    "indicator": EDA_INDICATORS[labels[index]],
+                    "value_eur_m": None if pd.isna(value) else round(float(value), 6),
+                }
+            )
+    if not records:
+        raise DataError(f"EDA release {release}: no procurement rows found in sheet {aggregate}")
+    return pd.DataFrame(records)
+
+
+def build_eda_procurement(upstream: Path) -> pd.DataFrame:
+    """EDA equipment and collaborative procurement, EDA-27 (2005-2017e) and EDA 26 (2017-2021)."""
+    parts = []
+    for relative, release, sheet_name in (
+        (EDA_2005_FILE, "2005-2017e", "EDA-27"),
+        (EDA_2017_FILE, "2017-2021", "EDA 26"),
+    ):
+        sheet = pd.read_excel(upstream / relative, sheet_name=sheet_name, header=None)
+        parts.append(parse_eda_sheet(sheet, release, sheet_name))
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values(["release", "indicator", "year"], ignore_index=True)
+
+
+PROCUREMENT_SCHEMA = pa.DataFrameSchema(
+    {
+        "release": pa.Column(str, pa.Check.isin(["2005-2017e", "2017-2021"])),
+        "aggregate": pa.Column(str, pa.Check.isin(["EDA-27", "EDA 26"])),
+        "year": pa.Column("int64", pa.Check.in_range(2005, 2021)),
+        "estimate": pa.Column(bool),
+        "indicator": pa.Column(str, pa.Check.isin(sorted(set(EDA_INDICATORS.values())))),
+        "value_eur_m": pa.Column(float, pa.Check.ge(0), nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    unique=["release", "indicator", "year"],
+)
 
 
 def build_eda_eu27(upstream: Path) -> pd.DataFrame:
@@ -70,11 +140,16 @@ def build_eda_states_2023(upstream: Path) -> pd.DataFrame:
     path = upstream / EDA_FILE
     raw = pd.read_excel(path, sheet_name=STATES_SHEET)
     raw.columns = [str(column).strip() for column in raw.columns]
-    names = {**EU28_NAME_TO_ISO2, **NAME_ALIASES}
-    country = raw["EU MS"].astype(str).str.strip().map(names)
-    unmapped = sorted(set(raw.loc[country.isna(), "EU MS"]))
+    members = read_member_states(upstream)
+    names = raw["EU MS"].astype(str).str.strip()
+    eu27 = members.loc[members["exit_date"].isna(), "country"].tolist()
+    country = map_member_names(names, members, file=path, column="EU MS", expect=eu27)
+    unmapped = sorted(set(names[country.isna()]))
     if unmapped:
-        raise DataError(f"{path}: sheet {STATES_SHEET!r} has unmapped states {unmapped}")
+        raise DataError(
+            f"{path}: sheet {STATES_SHEET!r} column 'EU MS' has names of no member state "
+            f"{unmapped}; add the spelling to euclaims.extracts.base.NAME_ALIASES"
+        )
     table = pd.DataFrame(
         {
             "country": country,
@@ -100,7 +175,7 @@ EU27_SCHEMA = pa.DataFrameSchema(
 )
 STATES_SCHEMA = pa.DataFrameSchema(
     {
-        "country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), unique=True),
+        "country": pa.Column(str, pa.Check.str_matches(ISO2), unique=True),
         "year": pa.Column("int64", pa.Check.eq(2023)),
         "total_defence_expenditure_eur_m": pa.Column(float, pa.Check.gt(0)),
         "defence_investment_eur_m": pa.Column(float, pa.Check.ge(0), nullable=True),
@@ -119,6 +194,29 @@ LICENCE = (
 )
 
 EXTRACTS = (
+    Extract(
+        name="eda_collaborative_procurement.csv",
+        upstream=(EDA_2005_FILE, EDA_2017_FILE),
+        title="European collaborative defence equipment procurement, EDA aggregates 2005-2021",
+        source=(
+            "European Defence Agency, Defence Data (2005-2017e and 2017-2021 releases), copies "
+            "kept in github.com/CSISdefense/Europe (Data_Raw)"
+        ),
+        licence="EDA publication; no reuse licence stated; attribute the European Defence Agency",
+        description=(
+            "Equipment procurement, collaborative and European collaborative procurement in EUR "
+            "million (current prices) for the EDA-27 aggregate (EU28 without Denmark, 2005-2016 "
+            "and 2017e) and the EDA 26 aggregate (EU27 without Denmark, 2017-2021)."
+        ),
+        schema=PROCUREMENT_SCHEMA,
+        build=build_eda_procurement,
+        caveats=(
+            "From 2012 collaborative expenditure data are partial, as some member states cannot "
+            "provide them (EDA footnote). The aggregates change coverage between releases (with "
+            "the UK until 2016/2017e, without it from the 2017-2021 release); levels are not "
+            "comparable across the break, shares less affected but still not strictly comparable."
+        ),
+    ),
     Extract(
         name="eda_eu27_2018_2023.csv",
         upstream=(EDA_FILE,),
@@ -140,7 +238,7 @@ EXTRACTS = (
     ),
     Extract(
         name="eda_member_states_2023.csv",
-        upstream=(EDA_FILE,),
+        upstream=(EDA_FILE, MEMBER_STATES_FILE),
         title="EDA defence data per EU27 member state, 2023",
         source=SOURCE,
         licence=LICENCE,

@@ -1,5 +1,4 @@
-"""Extracts for the small-states behaviour notebook: exposure, Council dissent, defence support
-(PESCO participation and project roles are shared tables of `reference_facts`)."""
+"""Standard Eurobarometer 84.3 (November 2015), QA15.4: for or against a common defence policy."""
 
 from __future__ import annotations
 
@@ -9,63 +8,55 @@ import pandas as pd
 import pandera.pandas as pa
 import xlrd
 
-from .base import EU_TO_ISO2, Extract
+from ..errors import DataError
+from .base import MEMBER_STATES_FILE, Extract, eu_code_to_iso2, read_member_states
 
-ISO2 = r"^[A-Z]{2}$"
-ISO2_LIST = r"^[A-Z]{2}(;[A-Z]{2})*$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-#: The 28 states that were EU members at some point from 2013 to 2020, ISO alpha-2 -> alpha-3.
-EU28_ISO3 = {
-    "AT": "AUT", "BE": "BEL", "BG": "BGR", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK",
-    "EE": "EST", "ES": "ESP", "FI": "FIN", "FR": "FRA", "GB": "GBR", "GR": "GRC", "HR": "HRV",
-    "HU": "HUN", "IE": "IRL", "IT": "ITA", "LT": "LTU", "LU": "LUX", "LV": "LVA", "MT": "MLT",
-    "NL": "NLD", "PL": "POL", "PT": "PRT", "RO": "ROU", "SE": "SWE", "SI": "SVN", "SK": "SVK",
-}  # fmt: skip
 EUROBAROMETER_FILE = "defence_institutions/opinion/eurobarometer_84.3_volumeA_2015-11.xls"
-
-
-def _require_columns(frame: pd.DataFrame, columns: list[str], where: str) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise ValueError(f"{where}: missing column(s) {', '.join(missing)}")
-
-
 EB_SHEET = "QA15.4"
 EB_HEADER_ROW = 8  # country codes (0-based row index in the sheet)
 EB_ROWS = {"respondents_weighted": 9, "for_count": 10, "against_count": 12, "dont_know_count": 14}
 EB_SHARE_ROW = 11  # 'For' as a published, rounded fraction
+EB_LABELS = {9: "TOTAL", 10: "Pour", 11: "For", 12: "Contre", 14: "NSP"}
+#: West and East Germany are sub-samples of DE; the EU aggregate column is kept as "EU28".
+SUBSAMPLES = ("D-W", "D-E")
+AGGREGATE = "EU28"
 
 
 def build_eurobarometer(upstream: Path) -> pd.DataFrame:
-    """Standard Eurobarometer 84.3 (Nov 2015), QA15.4: for/against a common defence policy."""
+    """Weighted counts for/against/don't know and the published share 'for', per state and EU."""
     path = upstream / EUROBAROMETER_FILE
     sheet = xlrd.open_workbook(path).sheet_by_name(EB_SHEET)
     label = str(sheet.cell_value(4, 11))
     if "common defence and security policy" not in label:
-        raise ValueError(f"{path}: sheet {EB_SHEET} row 5 is {label!r}, not the expected item")
-    expected_labels = {9: "TOTAL", 10: "Pour", 11: "For", 12: "Contre", 14: "NSP"}
-    for row, text in expected_labels.items():
+        raise DataError(f"{path}: sheet {EB_SHEET} row 5 is {label!r}, not the expected item")
+    for row, text in EB_LABELS.items():
         if sheet.cell_value(row, 1) != text:
-            raise ValueError(f"{path}: sheet {EB_SHEET} row {row + 1} is not '{text}'")
+            raise DataError(f"{path}: sheet {EB_SHEET} row {row + 1} is not '{text}'")
+    members = read_member_states(upstream)
     records = []
     for column in range(2, sheet.ncols):
         code = str(sheet.cell_value(EB_HEADER_ROW, column)).strip()
-        if code in ("D-W", "D-E") or not code:
-            continue  # West and East Germany are sub-samples of DE
-        geo = "EU28" if "EU28" in code else EU_TO_ISO2.get(code, code)
-        record = {"geo": geo}
+        if code in SUBSAMPLES or not code:
+            continue
+        record = {"geo": AGGREGATE if AGGREGATE in code else code}
         for name, row in EB_ROWS.items():
             record[name] = int(round(float(sheet.cell_value(row, column))))
         record["for_share_published"] = float(sheet.cell_value(EB_SHARE_ROW, column))
         records.append(record)
     table = pd.DataFrame.from_records(records)
+    table["geo"] = eu_code_to_iso2(table["geo"], members)
+    unknown = sorted(set(table["geo"]) - {*members["country"], AGGREGATE})
+    if unknown:
+        raise DataError(
+            f"{path}: sheet {EB_SHEET} row {EB_HEADER_ROW + 1} has codes of no member state in "
+            f"member_states.csv: {unknown}"
+        )
     return table.sort_values("geo", ignore_index=True)
 
 
 EUROBAROMETER_SCHEMA = pa.DataFrameSchema(
     {
-        "geo": pa.Column(str, pa.Check.isin([*sorted(EU28_ISO3), "EU28"]), unique=True),
+        "geo": pa.Column(str, pa.Check.str_matches(rf"^([A-Z]{{2}}|{AGGREGATE})$"), unique=True),
         "respondents_weighted": pa.Column("int64", pa.Check.gt(0)),
         "for_count": pa.Column("int64", pa.Check.ge(0)),
         "against_count": pa.Column("int64", pa.Check.ge(0)),
@@ -76,11 +67,10 @@ EUROBAROMETER_SCHEMA = pa.DataFrameSchema(
     ordered=True,
 )
 
-
 EXTRACTS = (
     Extract(
         name="eurobarometer_2015_common_defence.csv",
-        upstream=(EUROBAROMETER_FILE,),
+        upstream=(EUROBAROMETER_FILE, MEMBER_STATES_FILE),
         title="Eurobarometer 84.3 (Nov 2015), QA15.4: a common defence and security policy",
         source=(
             "European Commission, Standard Eurobarometer 84.3, Volume A weighted tables "
@@ -90,7 +80,7 @@ EXTRACTS = (
         licence="Commission reuse policy (Decision 2011/833/EU), attribution required",
         description=(
             "Weighted respondent counts for/against/don't know and the published (rounded) share "
-            "'for', per EU28 state and the EU28."
+            "'for', per EU28 state (ISO alpha-2 through member_states.csv) and the EU28."
         ),
         schema=EUROBAROMETER_SCHEMA,
         build=build_eurobarometer,

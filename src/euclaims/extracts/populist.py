@@ -1,10 +1,8 @@
-"""Extract for the `hindsight` notebook: the PopuList's Eurosceptic, far-right and far-left flags.
+"""The PopuList 3.0: populist, Eurosceptic, far-right and far-left EU28 parties, one table.
 
-The PopuList 3.0 classifies each party on four dimensions, each with a window of years with
-(start/end) and without (startnobl/endnobl) borderline cases. `hindsight_populist_parties.csv`
-holds the populist dimension; this table holds the other three, one row per party and
-dimension the party ever belongs to, so that nationalism can be measured by Euroscepticism and
-the far right rather than by populism.
+The PopuList classifies each party on four dimensions, each with a window of years with
+(start/end) and without (startnobl/endnobl) borderline cases. The table holds one row per party
+and family the party belongs to in some year.
 """
 
 from __future__ import annotations
@@ -14,13 +12,20 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .base import Extract
-from .hindsight import ISO2, MEMBERS_FILE, POPULIST_FILE, _members
+from .base import ISO2, MEMBER_STATES_FILE, Extract, map_member_names, read_member_states
 
+POPULIST_FILE = "defence_institutions/parties/populist_3.0.csv"
 #: PopuList column prefix -> family name used in the table.
-FAMILIES = {"eurosceptic": "eurosceptic", "farright": "far_right", "farleft": "far_left"}
-#: The PopuList's code for "never" (an empty window starts in 2100).
-NEVER = 2100
+FAMILIES = {
+    "populist": "populist",
+    "eurosceptic": "eurosceptic",
+    "farright": "far_right",
+    "farleft": "far_left",
+}
+#: The PopuList's codes for open-ended windows; a window starting in NEVER is empty.
+ALWAYS, NEVER = 1900, 2100
+#: The one member state the PopuList does not cover.
+NOT_COVERED = ("MT",)
 
 
 def family_rows(raw: pd.DataFrame, prefix: str, family: str) -> pd.DataFrame:
@@ -43,19 +48,24 @@ def family_rows(raw: pd.DataFrame, prefix: str, family: str) -> pd.DataFrame:
     return table[ever]
 
 
-def build_populist_flags(upstream: Path) -> pd.DataFrame:
-    """Eurosceptic, far-right and far-left windows of the EU28 parties in the PopuList 3.0."""
-    raw = pd.read_csv(upstream / POPULIST_FILE, sep=";", encoding="utf-8-sig")
-    iso = _members(upstream).set_index("name")["iso2"]
-    raw = raw[raw["country_name"].isin(iso.index)]
+def build_populist_parties(upstream: Path) -> pd.DataFrame:
+    """The four PopuList families of the EU28 parties, long: one row per party and family."""
+    path = upstream / POPULIST_FILE
+    raw = pd.read_csv(path, sep=";", encoding="utf-8-sig")
+    members = read_member_states(upstream)
+    expect = sorted(set(members["country"]) - set(NOT_COVERED))
+    country = map_member_names(
+        raw["country_name"], members, file=path, column="country_name", expect=expect
+    )
+    raw = raw[country.notna()]
     parts = [family_rows(raw, prefix, family) for prefix, family in FAMILIES.items()]
     table = pd.concat(parts)
-    table.insert(0, "country", raw.loc[table.index, "country_name"].map(iso))
+    table.insert(0, "country", country.loc[table.index])
     return table.sort_values(["family", "country", "party_name"], ignore_index=True)
 
 
-YEAR = pa.Check.in_range(1900, 2100)
-POPULIST_FLAGS_SCHEMA = pa.DataFrameSchema(
+YEAR = pa.Check.in_range(ALWAYS, NEVER)
+POPULIST_SCHEMA = pa.DataFrameSchema(
     {
         "country": pa.Column(str, pa.Check.str_matches(ISO2)),
         "parlgov_id": pa.Column(float, pa.Check.gt(0), nullable=True),
@@ -73,30 +83,30 @@ POPULIST_FLAGS_SCHEMA = pa.DataFrameSchema(
     unique=["family", "country", "party_name"],
 )
 
-
 EXTRACTS = (
     Extract(
-        name="hindsight_populist_flags.csv",
-        upstream=(POPULIST_FILE, MEMBERS_FILE),
-        title="The PopuList 3.0: Eurosceptic, far-right and far-left EU28 parties",
+        name="populist_parties.csv",
+        upstream=(POPULIST_FILE, MEMBER_STATES_FILE),
+        title="The PopuList 3.0: populist, Eurosceptic, far-right and far-left EU28 parties",
         source=(
             "The PopuList 3.0 (Rooduijn et al., popu-list.org), CSV kept in "
             "github.com/varvarailyina/mds_thesis (commit 3323987)"
         ),
         licence="No licence stated in the repository; check popu-list.org terms",
         description=(
-            "One row per party and family (eurosceptic, far_right, far_left) it belongs to in some "
-            "year: the years with (start/end) and without (start_nobl/end_nobl) borderline cases "
-            "(1900 and 2100 mean open-ended; a window starting in 2100 is empty), the PopuList's "
-            "0/1 flag and its borderline marker."
+            "One row per party and family (populist, eurosceptic, far_right, far_left) it belongs "
+            "to in some year: the years with (start/end) and without (start_nobl/end_nobl) "
+            "borderline cases (1900 and 2100 mean open-ended; a window starting in 2100 is empty, "
+            "and such rows are left out), the PopuList's 0/1 flag and its borderline marker."
         ),
-        schema=POPULIST_FLAGS_SCHEMA,
-        build=build_populist_flags,
+        schema=POPULIST_SCHEMA,
+        build=build_populist_parties,
         caveats=(
             "Malta is not covered. The PopuList lists only parties that are populist, far right, "
             "far left or Eurosceptic; a party not listed belongs to none. Two rows have a window "
             "but flag 0 (BZÖ far right to 2008, Cyprus SYM Eurosceptic): the windows are used. "
-            "Parties without a parlgov_id cannot be joined to ParlGov results."
+            "Parties without a parlgov_id cannot be joined to ParlGov results; their votes are "
+            "missing from the shares."
         ),
     ),
 )
