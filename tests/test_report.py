@@ -199,6 +199,24 @@ def test_claim_source_share_is_computed_over_the_fact_tables_its_notebook_reads(
     assert report.curated_sources(None) is None
 
 
+def test_source_shares_file_is_not_rewritten_when_unchanged(tmp_path: Path):
+    from euclaims.sources import read_source_shares, write_source_shares
+
+    spec = NotebookSpec("nb", "Notebook", ("facts.csv",), {})
+    resources = {
+        "facts.csv": {"curated_rows": 4, "official_rows": 1, "official_source_share": 0.25}
+    }
+    claims = {"c-1": SimpleNamespace(notebook="nb")}
+    path = tmp_path / "source_shares.json"
+    write_source_shares(claims, {"nb": spec}, resources, path)
+    stamp = path.stat().st_mtime_ns
+    write_source_shares(claims, {"nb": spec}, resources, path)
+    assert path.stat().st_mtime_ns == stamp
+    assert read_source_shares(path)["c-1"]["share"] == 0.25
+    with pytest.raises(EuclaimsError, match="make report"):
+        read_source_shares(tmp_path / "missing.json")
+
+
 def test_upstream_sources_become_links():
     links = dict(
         report.source_links(

@@ -69,9 +69,11 @@ def write_source_shares(
     resources: dict[str, dict],
     path: Path = SHARES_FILE,
 ) -> dict[str, dict[str, Any]]:
-    """Compute the shares and write them (deterministic JSON) to `path`."""
+    """Compute the shares and write them (deterministic JSON) to `path`; an unchanged file is
+    not rewritten, so a no-op build touches nothing."""
     shares = claim_source_shares(claims, specs, resources)
-    atomic_write_json(path, shares)
+    if not path.exists() or json.loads(path.read_text(encoding="utf-8")) != shares:
+        atomic_write_json(path, shares)
     return shares
 
 

@@ -188,9 +188,7 @@ SOURCE_HOSTS = (
     ("data.europa.eu", "official_act"),  # ELI identifiers of Official Journal acts
     ("legislation.gov.uk", "official_act"),  # the UK National Archives' copy of the OJ text
     ("europa.eu", "official_page"),  # consilium, european-council, ec, eeas, eda, rapid, ...
-    ("eu2006.at", "official_page"),  # Council presidency sites
-    ("eu2008.si", "official_page"),
-    ("eu2017.ee", "official_page"),
+    ("public.lu", "official_page"),  # Luxembourg government portal
     ("kremlin.ru", "official_page"),
     ("russiaeu.ru", "official_page"),  # Permanent Mission of Russia to the EU
     ("dataverse.harvard.edu", "dataset"),
@@ -204,7 +202,17 @@ SOURCE_HOSTS = (
     ("iiab.live", "encyclopedia"),
     ("movatter.jp", "encyclopedia"),
     ("hawaiilibrary.net", "encyclopedia"),
+    ("wmcloud.org", "encyclopedia"),
+    ("wikiwand.com", "encyclopedia"),
+    ("wikizero.com", "encyclopedia"),
+    ("thefullwiki.org", "encyclopedia"),
+    ("en-academic.com", "encyclopedia"),
+    ("memim.com", "encyclopedia"),
+    ("nina.az", "encyclopedia"),
+    ("worldlibrary.net", "encyclopedia"),
 )
+#: Council presidency sites (eu2004.nl, eu2017.ee, ...) are official pages.
+PRESIDENCY_HOST = re.compile(r"^eu20\d\d\.[a-z]{2}$")
 
 
 def source_host(url: str) -> str:
@@ -219,9 +227,13 @@ def source_host(url: str) -> str:
 def url_source_kind(url: str) -> str:
     """The kind of one page address by its host (press when no rule matches)."""
     host = source_host(url)
+    if PRESIDENCY_HOST.match(host):
+        return "official_page"
     for suffix, kind in SOURCE_HOSTS:
         if host == suffix or host.endswith("." + suffix):
             return kind
+    if "wiki" in host or host.startswith("kiwix."):
+        return "encyclopedia"  # Wikipedia mirrors under other names
     return "press"
 
 
