@@ -18,13 +18,13 @@ from euclaims.extracts import (
     populist,
     sipri,
     unga,
-    unga_ukraine_2022,
+    unga_ukraine_votes,
 )
 from euclaims.paths import upstream_dir
 
 NA = pd.NA
 EXTRACTS_DIR = Path(unga.__file__).parent
-MODULES = ("unga", "unga_ukraine_2022", "sipri", "eda", "nato", "parlgov", "populist",
+MODULES = ("unga", "unga_ukraine_votes", "sipri", "eda", "nato", "parlgov", "populist",
            "eurobarometer", "levada")  # fmt: skip
 MEMBERS = pd.DataFrame(
     {
@@ -153,7 +153,7 @@ def test_post_2022_votes_agree_with_unvotes_where_they_overlap():
 
 
 def write_2022_votes(root: Path, rows: str) -> None:
-    path = root / unga_ukraine_2022.VOTES_FILE
+    path = root / unga_ukraine_votes.VOTES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("resolution,date,iso3,country,vote,source,note\n" + rows, encoding="utf-8")
 
@@ -170,10 +170,10 @@ def test_2022_votes_stop_on_an_unmapped_state_and_a_non_member_vote(tmp_path):
     member_states_upstream(tmp_path)
     write_2022_votes(tmp_path, "A/RES/ES-11/1,2022-03-02,NOR,Norway,Y,page,\n")
     with pytest.raises(DataError, match="row 2: column iso3 'NOR'"):
-        unga_ukraine_2022.build_unga_ukraine(tmp_path)
+        unga_ukraine_votes.build_unga_ukraine(tmp_path)
     write_2022_votes(tmp_path, "A/RES/ES-11/1,2022-03-02,GBR,United Kingdom,Y,page,\n")
     with pytest.raises(DataError, match="column country is GB, not an EU member on 2022-03-02"):
-        unga_ukraine_2022.build_unga_ukraine(tmp_path)
+        unga_ukraine_votes.build_unga_ukraine(tmp_path)
 
 
 def test_an_unmapped_name_stops_the_sipri_extract(tmp_path):

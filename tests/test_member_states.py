@@ -45,3 +45,23 @@ def test_only_the_united_kingdom_has_left(members):
     left = members.dropna(subset=["exit_date"])
     assert left["country"].tolist() == ["GB"]
     assert (members["accession_date"] < members["exit_date"].fillna("9999")).all()
+
+
+def test_extract_modules_import_only_the_common_base():
+    """One module per upstream dataset; none imports a sibling (only .base, ..errors, ..paths)."""
+    import ast
+    from pathlib import Path
+
+    import euclaims.extracts as package
+
+    folder = Path(package.__file__).parent
+    allowed = {"base", "errors", "paths"}
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                assert set(names) <= allowed, f"{path.name} imports {names}"
+    assert not hasattr(base, "EU28_NAME_TO_ISO2") and not hasattr(base, "EU_TO_ISO2")

@@ -7,25 +7,43 @@ from .extracts.base import Extract
 
 CONVENTIONS = """\
 - **One table per upstream dataset and shape.** Each table is written by one module in
-  `src/euclaims/extracts/` named after its upstream dataset; notebooks read the shared tables and
-  reshape them in their analysis module, never through a table of their own.
+  `src/euclaims/extracts/` named after its upstream dataset (the first column below); no extract
+  module imports another, only the common `base`. Notebooks read these shared tables and reshape
+  them in their analysis module, never through a table of their own.
 - **Member states** are ISO 3166-1 alpha-2 codes in a column named `country` (GR, GB; not the EU's
   EL, UK). `member_states.csv` is the one table of codes (ISO2, EU code, ISO3, COW), names as the
   upstream datasets spell them, accession and exit dates; every extract maps codes and names
-  through it and stops when a member state's name is not recognised.
+  through it and stops, naming file and column, when a member state's name is not recognised.
+  A state is a member from its `accession_date` up to the day before its `exit_date`. Tables of
+  per-vote or per-month rows are checked against membership (no Croatian position before
+  2013-07-01, no British one after 2020-01-31: a listed non-member is moved to a column of its
+  own); tables described as "EU27 + UK in every year" keep every state in every year.
 - **Dates** are ISO 8601 `YYYY-MM-DD`; a month is `YYYY-MM`, a year an integer. A date a source
-  gives only to the month stays a month (it is never completed with a guessed day). Founding
-  members' accession date is the Coal and Steel Community's entry into force, 1952-07-23, as
-  EUMS codes it.
+  gives only to the month or year stays so (the fact tables mark such rows, e.g. a
+  `date_precision` column); it is never completed with a guessed day. One fact has one date in
+  one table (PESCO participation only in `pesco_membership.csv`, wave adoption dates only in
+  `pesco_waves.csv`, summits only in `eu_russia_summits.csv`).
+- **Founding members** are members from 1952-07-23, the entry into force of the ECSC Treaty, as
+  EUMS codes it. Eurostat's Comext label of its EU aggregate (`comext_eu_composition.csv`) writes
+  01/1958 for them (the EEC Treaty); that column is kept as Eurostat prints it and is used only
+  to read Eurostat's aggregate, never as a membership date.
 - **Values are as published**: no rounding, rescaling or unit change in extraction; units are in
-  the column name or the table's description. One upstream value has one representation here.
-- **Lists inside a cell** (e.g. the states voting no) are ISO2 codes, sorted, joined by `;`.
-  An empty cell is a missing value.
+  the column name or the table's description. One upstream value has one representation here
+  (e.g. World Bank indicators only in `worldbank_wdi_eu.csv`, one column per indicator).
+- **Codes inside cells**: lists (e.g. the states voting no) are ISO2 codes, sorted, joined by
+  `;`; an empty cell is a missing value or an empty list. UN resolutions are written
+  `A/RES/<session>/<number>`; UN votes are the words yes, no, abstain, absent.
 - **Files**: UTF-8 CSV, LF line ends, a header row, no index column. Each file's sha256, source,
   licence and Table Schema are in `datapackage.json` (a Frictionless Data Package); each load
-  checks the sha256 and validates the pandera schema (`src/euclaims/extracts/<dataset>.py`).
-- **Curated tables** (project-compiled facts, `data/curated/`) carry a `source` per row and a
-  `source_kind`; they are merged into the tables listed with a curated input below.
+  checks the sha256 and validates the pandera schema that sits beside its extract.
+- **Sources of fact rows.** Every row of the reference-fact and curated tables carries `source`
+  (page addresses, ` ; ` separated) and `source_kind`: `official_act` (EUR-Lex / Official
+  Journal text), `official_page` (Council, Commission, EEAS, EDA, presidency or government
+  pages), `dataset`, `press` (news, blogs, law firms, think tanks, mirrors of official texts) or
+  `encyclopedia` (Wikipedia and its mirrors). Upstream rows get the kind of their most
+  authoritative address; curated rows (`data/curated/`) record it and are refused when they claim
+  more than their addresses show. `datapackage.json` counts per table the fact rows and those
+  resting on an official source; the report shows the share per claim.
 """
 
 

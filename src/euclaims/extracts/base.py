@@ -24,17 +24,6 @@ NAME_ALIASES = {
     "Germany (until 1990 former territory of the FRG)": "DE",
 }
 
-# Transitional: extracts not yet mapping through read_member_states() still use these two.
-EU_TO_ISO2 = {"EL": "GR", "UK": "GB"}
-EU28_NAME_TO_ISO2 = {
-    "Austria": "AT", "Belgium": "BE", "Bulgaria": "BG", "Croatia": "HR", "Cyprus": "CY",
-    "Czechia": "CZ", "Denmark": "DK", "Estonia": "EE", "Finland": "FI", "France": "FR",
-    "Germany": "DE", "Greece": "GR", "Hungary": "HU", "Ireland": "IE", "Italy": "IT",
-    "Latvia": "LV", "Lithuania": "LT", "Luxembourg": "LU", "Malta": "MT", "Netherlands": "NL",
-    "Poland": "PL", "Portugal": "PT", "Romania": "RO", "Slovakia": "SK", "Slovenia": "SI",
-    "Spain": "ES", "Sweden": "SE", "United Kingdom": "GB",
-}  # fmt: skip
-
 ISO2 = r"^[A-Z]{2}$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 

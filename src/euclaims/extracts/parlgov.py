@@ -1,6 +1,6 @@
 """ParlGov: national parliamentary elections of the EU28, party rows, electoral alliances mapped.
 
-Curated rows (data/curated/hindsight_parlgov_alliances.csv) say which ParlGov row carries the
+Curated rows (data/curated/parlgov_alliances.csv) say which ParlGov row carries the
 vote share of an electoral alliance whose member parties hold the seats.
 """
 
@@ -16,7 +16,7 @@ from ..paths import CURATED_DIR
 from .base import DATE, ISO2, MEMBER_STATES_FILE, Extract, iso3_to_iso2, read_member_states
 
 PARLGOV_FILE = "defence_institutions/parties/parlgov_view_election.csv"
-ALLIANCES_CURATED = "hindsight_parlgov_alliances.csv"
+ALLIANCES_CURATED = "parlgov_alliances.csv"
 #: Scope (a choice): the elections in force in some year from FIRST_YEAR to UNTIL.
 FIRST_YEAR = 2000
 UNTIL = "2023-12-31"
@@ -116,7 +116,7 @@ EXTRACTS = (
         build=build_elections,
         caveats=(
             "ParlGov records an alliance's vote share on one row and seats on the member rows; "
-            "data/curated/hindsight_parlgov_alliances.csv maps the alliances with a populist "
+            "data/curated/parlgov_alliances.csv maps the alliances with a populist "
             "member (and those where a populist list carried non-populist members). Elections "
             "after 2023-06-25 are not in the data."
         ),
