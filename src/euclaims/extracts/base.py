@@ -138,6 +138,21 @@ def check_members_on_date(
             )
 
 
+def state_year_schema(year: pa.Check, **values: pa.Column) -> pa.DataFrameSchema:
+    """Schema of a member-state x year table: ISO2 `country`, integer `year` (checked by
+    `year`), then the value columns, in this order and no other; one row per state and year."""
+    return pa.DataFrameSchema(
+        {
+            "country": pa.Column(str, pa.Check.str_matches(ISO2)),
+            "year": pa.Column("int64", year),
+            **values,
+        },
+        strict=True,
+        ordered=True,
+        unique=["country", "year"],
+    )
+
+
 @dataclass(frozen=True)
 class Extract:
     """One tidy table in data/raw, derived from one upstream snapshot file."""

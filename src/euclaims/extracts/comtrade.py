@@ -9,7 +9,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataError
-from .base import ISO2, Extract, check_member_rows, map_member_names, read_member_states
+from .base import (
+    Extract,
+    check_member_rows,
+    map_member_names,
+    read_member_states,
+    state_year_schema,
+)
 
 #: The annual Comtrade files read (no 2013 file exists upstream).
 FILES = {year: f"sanctions_trade/comtrade_all_exports_{year}A.csv" for year in range(2014, 2018)}
@@ -52,16 +58,10 @@ def build_comtrade_exports(upstream: Path) -> pd.DataFrame:
 
 
 NAME = "comtrade_exports.csv"
-SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.isin(list(FILES))),
-        "exports_to_russia_usd": pa.Column("float64", pa.Check.ge(0)),
-        "exports_to_world_usd": pa.Column("float64", pa.Check.gt(0)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+SCHEMA = state_year_schema(
+    pa.Check.isin(list(FILES)),
+    exports_to_russia_usd=pa.Column("float64", pa.Check.ge(0)),
+    exports_to_world_usd=pa.Column("float64", pa.Check.gt(0)),
 )
 
 EXTRACTS = (

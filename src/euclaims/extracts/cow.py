@@ -10,12 +10,12 @@ import pandera.pandas as pa
 
 from ..errors import DataError
 from .base import (
-    ISO2,
     Extract,
     check_member_rows,
     check_unique_keys,
     cow_to_iso2,
     read_member_states,
+    state_year_schema,
 )
 
 NATIONAL_FILE = "trade_baseline/cow4_national_trade_sy.csv"
@@ -89,27 +89,15 @@ def build_dyadic_trade_russia(upstream: Path) -> pd.DataFrame:
 NATIONAL_NAME = "cow_national_trade.csv"
 DYADIC_NAME = "cow_dyadic_trade_russia.csv"
 YEAR = pa.Check.in_range(1816, 2100)
-NATIONAL_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", YEAR),
-        "exports_musd": pa.Column("float64", pa.Check.ge(0), nullable=True),
-        "imports_musd": pa.Column("float64", pa.Check.ge(0), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+NATIONAL_SCHEMA = state_year_schema(
+    YEAR,
+    exports_musd=pa.Column("float64", pa.Check.ge(0), nullable=True),
+    imports_musd=pa.Column("float64", pa.Check.ge(0), nullable=True),
 )
-DYADIC_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", YEAR),
-        "exports_to_russia_musd": pa.Column("float64", pa.Check.ge(0), nullable=True),
-        "imports_from_russia_musd": pa.Column("float64", pa.Check.ge(0), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+DYADIC_SCHEMA = state_year_schema(
+    YEAR,
+    exports_to_russia_musd=pa.Column("float64", pa.Check.ge(0), nullable=True),
+    imports_from_russia_musd=pa.Column("float64", pa.Check.ge(0), nullable=True),
 )
 
 SOURCE = (

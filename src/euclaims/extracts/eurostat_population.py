@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .base import ISO2, MEMBER_STATES_FILE, Extract, eu_code_to_iso2, read_member_states
+from .base import (
+    MEMBER_STATES_FILE,
+    Extract,
+    eu_code_to_iso2,
+    read_member_states,
+    state_year_schema,
+)
 
 POPULATION_FILE = "defence_institutions/member_states/eurostat_tps00001_population_2010-2021.tsv"
 
@@ -33,16 +39,10 @@ def build_population(upstream: Path) -> pd.DataFrame:
     )
 
 
-POPULATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.in_range(1950, 2100)),
-        "population": pa.Column("int64", pa.Check.gt(0)),
-        "flag": pa.Column(str, pa.Check.isin(["b", "p", "e", "bp", "be", "ep"]), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+POPULATION_SCHEMA = state_year_schema(
+    pa.Check.in_range(1950, 2100),
+    population=pa.Column("int64", pa.Check.gt(0)),
+    flag=pa.Column(str, pa.Check.isin(["b", "p", "e", "bp", "be", "ep"]), nullable=True),
 )
 
 EXTRACTS = (

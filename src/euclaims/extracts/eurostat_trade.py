@@ -20,6 +20,7 @@ from .base import (
     check_unique_keys,
     map_member_names,
     read_member_states,
+    state_year_schema,
 )
 
 COMEXT_FILE = "sanctions_trade/eurostat_comext_eu27_exports_to_russia_monthly_2019_2024.csv"
@@ -222,16 +223,10 @@ COMPOSITION_SCHEMA = pa.DataFrameSchema(
     strict=True,
     ordered=True,
 )
-GAS_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
-        "imports_from_russia_tj_gcv": pa.Column("float64", pa.Check.ge(0), nullable=True),
-        "imports_total_tj_gcv": pa.Column("float64", pa.Check.ge(0), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+GAS_SCHEMA = state_year_schema(
+    pa.Check.in_range(1990, 2100),
+    imports_from_russia_tj_gcv=pa.Column("float64", pa.Check.ge(0), nullable=True),
+    imports_total_tj_gcv=pa.Column("float64", pa.Check.ge(0), nullable=True),
 )
 
 COMEXT_SOURCE = (

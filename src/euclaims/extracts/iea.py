@@ -10,12 +10,12 @@ import pandera.pandas as pa
 
 from ..errors import DataError
 from .base import (
-    ISO2,
     Extract,
     check_member_rows,
     check_unique_keys,
     map_member_names,
     read_member_states,
+    state_year_schema,
 )
 
 OIL_FILE = "trade_baseline/iea_oil_imports_by_origin_RUS_and_total_2000_2020.csv"
@@ -51,16 +51,10 @@ def build_crude_oil_imports(upstream: Path) -> pd.DataFrame:
 
 
 NAME = "iea_crude_oil_imports.csv"
-SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.in_range(1960, 2100)),
-        "imports_from_russia_kt": pa.Column("float64", pa.Check.ge(0), nullable=True),
-        "imports_total_kt": pa.Column("float64", pa.Check.ge(0), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+SCHEMA = state_year_schema(
+    pa.Check.in_range(1960, 2100),
+    imports_from_russia_kt=pa.Column("float64", pa.Check.ge(0), nullable=True),
+    imports_total_kt=pa.Column("float64", pa.Check.ge(0), nullable=True),
 )
 
 EXTRACTS = (

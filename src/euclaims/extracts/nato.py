@@ -8,7 +8,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataError
-from .base import ISO2, MEMBER_STATES_FILE, Extract, map_member_names, read_member_states
+from .base import (
+    MEMBER_STATES_FILE,
+    Extract,
+    map_member_names,
+    read_member_states,
+    state_year_schema,
+)
 
 NATO_FILE = "defence_institutions/nato/nato_defence_expenditure_2014-2022_pr-2022-105-en.xlsx"
 SHEET = "TABLE3"
@@ -55,16 +61,10 @@ def build_nato_share(upstream: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["country", "year"], ignore_index=True)
 
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.in_range(1949, 2100)),
-        "share_of_real_gdp_pct": pa.Column(float, pa.Check.in_range(0, 10)),
-        "estimate": pa.Column(bool),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+SCHEMA = state_year_schema(
+    pa.Check.in_range(1949, 2100),
+    share_of_real_gdp_pct=pa.Column(float, pa.Check.in_range(0, 10)),
+    estimate=pa.Column(bool),
 )
 
 EXTRACTS = (

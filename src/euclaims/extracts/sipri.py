@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .base import ISO2, MEMBER_STATES_FILE, Extract, map_member_names, read_member_states
+from .base import (
+    MEMBER_STATES_FILE,
+    Extract,
+    map_member_names,
+    read_member_states,
+    state_year_schema,
+)
 
 SIPRI_FILE = (
     "defence_institutions/sipri/sipri_milex_1949-2024release_subset_EU27_UK_RU_US_1993-2024.csv"
@@ -36,16 +42,10 @@ def build_sipri(upstream: Path) -> pd.DataFrame:
     return wide[columns].sort_values(["country", "year"], ignore_index=True)
 
 
-SIPRI_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.ge(FIRST_YEAR)),
-        "milex_constant_2023_usd_m": pa.Column(float, pa.Check.gt(0)),
-        "milex_share_of_gdp_pct": pa.Column(float, pa.Check.in_range(0, 20)),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+SIPRI_SCHEMA = state_year_schema(
+    pa.Check.ge(FIRST_YEAR),
+    milex_constant_2023_usd_m=pa.Column(float, pa.Check.gt(0)),
+    milex_share_of_gdp_pct=pa.Column(float, pa.Check.in_range(0, 20)),
 )
 
 EXTRACTS = (

@@ -10,12 +10,12 @@ import pandera.pandas as pa
 
 from ..errors import DataError
 from .base import (
-    ISO2,
     Extract,
     check_member_rows,
     check_unique_keys,
     iso3_to_iso2,
     read_member_states,
+    state_year_schema,
 )
 
 WDI_FOLDER = "update_2026/wdi_eu28"
@@ -62,19 +62,13 @@ def build_worldbank_wdi(upstream: Path) -> pd.DataFrame:
 
 
 NAME = "worldbank_wdi_eu.csv"
-SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2)),
-        "year": pa.Column("int64", pa.Check.in_range(1960, 2100)),
-        "gdp_usd": pa.Column("float64", pa.Check.gt(0), nullable=True),
-        "population": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
-        "gdp_growth_pct": pa.Column("float64", pa.Check.in_range(-50, 50), nullable=True),
-        "exports_gs_pct_gdp": pa.Column("float64", pa.Check.gt(0), nullable=True),
-        "imports_gs_pct_gdp": pa.Column("float64", pa.Check.gt(0), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    unique=["country", "year"],
+SCHEMA = state_year_schema(
+    pa.Check.in_range(1960, 2100),
+    gdp_usd=pa.Column("float64", pa.Check.gt(0), nullable=True),
+    population=pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
+    gdp_growth_pct=pa.Column("float64", pa.Check.in_range(-50, 50), nullable=True),
+    exports_gs_pct_gdp=pa.Column("float64", pa.Check.gt(0), nullable=True),
+    imports_gs_pct_gdp=pa.Column("float64", pa.Check.gt(0), nullable=True),
 )
 
 EXTRACTS = (
