@@ -130,12 +130,14 @@ def check_members_on_date(
 ) -> None:
     """Stop at the first row whose `country` was not an EU member on its `date` (states in
     `others`, and non-members the table keeps on purpose, pass)."""
-    for row, (country, date) in enumerate(zip(table["country"], table["date"], strict=True)):
-        if country not in others and country not in member_codes_on(members, date):
-            raise DataError(
-                f"{file}: row {row + 2}: column country is {country}, not an EU member on "
-                f"{date} (member_states.csv accession/exit dates); drop the row or fix the date"
-            )
+    allowed = members_on(table["country"], table["date"], members) | table["country"].isin(others)
+    if not allowed.all():
+        row = int((~allowed).to_numpy().argmax())
+        country, date = table["country"].iloc[row], table["date"].iloc[row]
+        raise DataError(
+            f"{file}: row {row + 2}: column country is {country}, not an EU member on "
+            f"{date} (member_states.csv accession/exit dates); drop the row or fix the date"
+        )
 
 
 def state_year_schema(year: pa.Check, **values: pa.Column) -> pa.DataFrameSchema:
