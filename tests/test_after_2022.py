@@ -646,7 +646,7 @@ def test_levada_dating_classes():
 def test_unga_extract_keeps_empty_votes_as_not_retrieved(tmp_path):
     from euclaims.errors import DataError
     from euclaims.extracts import base
-    from euclaims.extracts import unga_ukraine_2022 as unga
+    from euclaims.extracts import unga_ukraine_votes as unga
     from euclaims.paths import upstream_dir
 
     for relative in (base.MEMBER_STATES_FILE, base.COW_CODES_FILE):  # codes and membership
