@@ -391,6 +391,7 @@ def run_multiverse(specs: dict[str, NotebookSpec], jobs: int = 2) -> list[str]:
 def build(jobs: int = 2, pdf: bool = True) -> None:
     """Everything `make report` does: run stale notebooks, the multiverse, the report."""
     from .report import write_report
+    from .stamp import write_stamp
 
     with build_lock():
         specs = load_params_file()
@@ -399,6 +400,7 @@ def build(jobs: int = 2, pdf: bool = True) -> None:
         run_all(plan(specs), jobs)
         run_multiverse(specs, jobs)
         write_report(specs, pdf=pdf)
+        write_stamp(pdf)
 
 
 def multiverse_command(stems: list[str], jobs: int = 2) -> list[str]:
