@@ -99,6 +99,11 @@ def write_stamp(pdf: bool) -> None:
     if value is None:
         path.unlink(missing_ok=True)
         return
+    try:
+        if path.read_text().strip() == value:
+            return
+    except OSError:
+        pass
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(value + "\n")
     tmp.replace(path)
