@@ -7,13 +7,14 @@ build can be faster than executing its notebooks, so each figure is read against
 Cases: floor, clean `make report` (outputs emptied, environment present), no-op `make report`,
 the multiverse alone (its outputs emptied, notebooks' default runs present), `make test`. Peak
 memory is the largest sum of resident memory over the build's process tree (sampled).
-`python benchmarks/bench_build.py floor noop` times only those cases; results go to
-benchmarks/results.json.
+`python benchmarks/bench_build.py floor noop` times only those cases (each ratio against the
+floor of the same run); results go to benchmarks/results.json, merged with earlier cases.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -28,7 +29,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
-REPEATS = 3
+#: Runs per case (EUCLAIMS_BENCH_REPEATS overrides, e.g. 1 for `make test` on a busy machine).
+REPEATS = int(os.environ.get("EUCLAIMS_BENCH_REPEATS", 3))
 RESULTS = Path(__file__).with_name("results.json")
 #: Targets as multiples of the floor (issue 17); peak memory in MB.
 TARGETS = {"clean": 4.0, "noop": 0.05, "multiverse": 2.0, "test": 20.0}
@@ -145,6 +147,7 @@ def main(selected: list[str]) -> int:
     else:
         previous = {}
     results = {}
+    load_before = [round(x, 2) for x in os.getloadavg()]
     print(f"{'case':34} {'median s':>9} {'x floor':>8} {'target':>7} {'peak MB':>8}  runs")
     for key in chosen:
         label, command, before = CASES[key]
@@ -173,14 +176,53 @@ def main(selected: list[str]) -> int:
             f"{results[key]['peak_memory_mb']:8d}  {', '.join(f'{s:.2f}' for s in seconds)}"
         )
         sys.stdout.flush()
+    cases = {**previous, **results}
+    clean = cases.get("clean", {})
     payload = {
         "machine": {"cores": psutil.cpu_count(), "python": platform.python_version()},
-        "repeats": REPEATS,
+        "repeats": {key: len(case["runs_s"]) for key, case in cases.items()},
         "memory_target_mb": MEMORY_TARGET_MB,
-        "cases": {**previous, **results},
+        "memory_meets_target": (
+            clean["peak_memory_mb"] <= MEMORY_TARGET_MB if "peak_memory_mb" in clean else None
+        ),
+        # 1-, 5- and 15-minute load averages: above the core count, other work shared the CPU.
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "cases": cases,
     }
     RESULTS.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    print()
+    print(markdown_table(payload))
     return 0
+
+
+def markdown_table(payload: dict) -> str:
+    """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
+    lines = [
+        "| case | median s | × floor | target | met | peak MB | runs (s) |",
+        "|---|---:|---:|---:|:---:|---:|---|",
+    ]
+    for key in CASES:
+        case = payload["cases"].get(key)
+        if not case:
+            continue
+        ratio = case["multiple_of_floor"]
+        target = case["target_multiple"]
+        met = {True: "yes", False: "**no**", None: "–"}[case["meets_target"]]
+        lines.append(
+            f"| {case['label']} | {case['median_s']:.2f} | {ratio:.2f} | "
+            f"{'≤ ' + format(target, 'g') + '×' if target else '–'} | {met} | "
+            f"{case['peak_memory_mb']} | {', '.join(f'{s:.2f}' for s in case['runs_s'])} |"
+        )
+    memory = payload.get("memory_meets_target")
+    if memory is not None:
+        lines.append(
+            f"\nPeak memory of a clean build: {payload['cases']['clean']['peak_memory_mb']} MB "
+            f"(target ≤ {payload['memory_target_mb']} MB: {'met' if memory else 'not met'}). "
+            f"Load average before/after: {payload['load_average_before']} / "
+            f"{payload['load_average_after']} on {payload['machine']['cores']} cores."
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
