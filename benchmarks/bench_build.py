@@ -86,21 +86,25 @@ def floor_command() -> list[str]:
     return [str(PYTHON), "-c", code]
 
 
-def tree_rss(process: psutil.Process) -> int:
-    total = 0
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) over the process tree. RSS counts the pages that forked workers
+    share with their parent once per process; PSS divides each shared page among its users."""
+    rss = pss = 0
     for member in [process, *process.children(recursive=True)]:
         try:
-            total += member.memory_info().rss
+            info = member.memory_full_info()
         except psutil.Error:
-            pass
-    return total
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss, pss
 
 
-def timed(command: list[str], before=None) -> tuple[float, float]:
-    """(seconds, peak MB of the process tree) of one run."""
+def timed(command: list[str], before=None) -> tuple[float, float, float]:
+    """(seconds, peak MB of the process tree as RSS, and as PSS) of one run."""
     if before:
         before()
-    peak = [0]
+    peak = [0, 0]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watched = psutil.Process(process.pid)
@@ -108,7 +112,8 @@ def timed(command: list[str], before=None) -> tuple[float, float]:
     def sample() -> None:
         while process.poll() is None:
             try:
-                peak[0] = max(peak[0], tree_rss(watched))
+                rss, pss = tree_memory(watched)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             except psutil.Error:
                 pass
             time.sleep(0.2)
@@ -120,7 +125,7 @@ def timed(command: list[str], before=None) -> tuple[float, float]:
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{stderr.decode()[-2000:]}")
-    return elapsed, peak[0] / 1e6
+    return elapsed, peak[0] / 1e6, peak[1] / 1e6
 
 
 CASES = {
@@ -142,10 +147,9 @@ def main(selected: list[str]) -> int:
     if unknown:
         sys.exit(f"unknown case(s) {sorted(unknown)}; choose from {sorted(CASES)}")
     chosen = [key for key in CASES if key in (selected or CASES)]
-    if "floor" not in chosen and RESULTS.exists():
-        previous = json.loads(RESULTS.read_text()).get("cases", {})
-    else:
-        previous = {}
+    previous = json.loads(RESULTS.read_text()).get("cases", {}) if RESULTS.exists() else {}
+    if "floor" in chosen:  # earlier cases keep the ratio to their own run's floor
+        previous = {key: case for key, case in previous.items() if key not in chosen}
     results = {}
     load_before = [round(x, 2) for x in os.getloadavg()]
     print(f"{'case':34} {'median s':>9} {'x floor':>8} {'target':>7} {'peak MB':>8}  runs")
@@ -166,9 +170,11 @@ def main(selected: list[str]) -> int:
             "median_s": round(median, 2),
             "runs_s": [round(s, 2) for s in seconds],
             "multiple_of_floor": round(ratio, 3) if ratio is not None else None,
+            "floor_s": round(floor, 2) if floor else None,
             "target_multiple": target,
             "meets_target": None if target is None or ratio is None else ratio <= target,
             "peak_memory_mb": round(max(run[1] for run in runs)),
+            "peak_memory_pss_mb": round(max(run[2] for run in runs)),
         }
         shown = f"{ratio:8.2f}" if ratio is not None else f"{'-':>8}"
         print(
@@ -199,8 +205,8 @@ def main(selected: list[str]) -> int:
 def markdown_table(payload: dict) -> str:
     """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
     lines = [
-        "| case | median s | × floor | target | met | peak MB | runs (s) |",
-        "|---|---:|---:|---:|:---:|---:|---|",
+        "| case | median s | floor s (same run) | × floor | target | met | peak MB | runs (s) |",
+        "|---|---:|---:|---:|---:|:---:|---:|---|",
     ]
     for key in CASES:
         case = payload["cases"].get(key)
@@ -210,7 +216,8 @@ def markdown_table(payload: dict) -> str:
         target = case["target_multiple"]
         met = {True: "yes", False: "**no**", None: "–"}[case["meets_target"]]
         lines.append(
-            f"| {case['label']} | {case['median_s']:.2f} | {ratio:.2f} | "
+            f"| {case['label']} | {case['median_s']:.2f} | {case.get('floor_s') or '–'} | "
+            f"{ratio:.2f} | "
             f"{'≤ ' + format(target, 'g') + '×' if target else '–'} | {met} | "
             f"{case['peak_memory_mb']} | {', '.join(f'{s:.2f}' for s in case['runs_s'])} |"
         )
