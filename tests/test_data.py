@@ -63,16 +63,16 @@ def test_checksum_mismatch_refuses(raw_copy):
 
 
 def test_truncated_file_fails_checksum(raw_copy):
-    path = raw_copy / "eu_membership.csv"
+    path = raw_copy / "member_states.csv"
     rewrite(raw_copy, path.name, path.read_bytes()[:100], False)
-    with pytest.raises(DataError, match="eu_membership.csv: sha256"):
+    with pytest.raises(DataError, match="member_states.csv: sha256"):
         load(raw_copy, path.name)
 
 
 def test_empty_file_is_named(raw_copy):
-    rewrite(raw_copy, "eu_membership.csv", b"")
-    with pytest.raises(DataError, match="eu_membership.csv: file is empty"):
-        load(raw_copy, "eu_membership.csv")
+    rewrite(raw_copy, "member_states.csv", b"")
+    with pytest.raises(DataError, match="member_states.csv: file is empty"):
+        load(raw_copy, "member_states.csv")
 
 
 def test_wrong_type_names_column_and_row(raw_copy):
@@ -95,19 +95,19 @@ def test_out_of_range_value_names_column_and_line(raw_copy):
 
 
 def test_missing_column_is_named(raw_copy):
-    text = (raw_copy / "eu_membership.csv").read_text().splitlines()
+    text = (raw_copy / "member_states.csv").read_text().splitlines()
     dropped = "\n".join(",".join(line.split(",")[:3]) for line in text) + "\n"
-    rewrite(raw_copy, "eu_membership.csv", dropped.encode())
+    rewrite(raw_copy, "member_states.csv", dropped.encode())
     with pytest.raises(DataError, match="exit_date"):
-        load(raw_copy, "eu_membership.csv")
+        load(raw_copy, "member_states.csv")
 
 
 def test_extra_column_is_an_error(raw_copy):
-    text = (raw_copy / "eu_membership.csv").read_text().splitlines()
+    text = (raw_copy / "member_states.csv").read_text().splitlines()
     extra = "\n".join(line + (",extra" if i == 0 else ",1") for i, line in enumerate(text)) + "\n"
-    rewrite(raw_copy, "eu_membership.csv", extra.encode())
+    rewrite(raw_copy, "member_states.csv", extra.encode())
     with pytest.raises(DataError, match="extra"):
-        load(raw_copy, "eu_membership.csv")
+        load(raw_copy, "member_states.csv")
 
 
 def test_duplicate_key_is_named(raw_copy):
@@ -119,10 +119,10 @@ def test_duplicate_key_is_named(raw_copy):
 
 
 def test_non_utf8_bytes_name_the_line(raw_copy):
-    payload = (raw_copy / "eu_membership.csv").read_bytes().replace(b"Austria", b"\xff\xfestria")
-    rewrite(raw_copy, "eu_membership.csv", payload)
-    with pytest.raises(DataError, match=r"eu_membership.csv: line \d+ is not valid UTF-8"):
-        load(raw_copy, "eu_membership.csv")
+    payload = (raw_copy / "member_states.csv").read_bytes().replace(b"Austria", b"\xff\xfestria")
+    rewrite(raw_copy, "member_states.csv", payload)
+    with pytest.raises(DataError, match=r"member_states.csv: line \d+ is not valid UTF-8"):
+        load(raw_copy, "member_states.csv")
 
 
 @pytest.mark.skipif(
@@ -148,3 +148,12 @@ def test_changed_upstream_file_is_refused(tmp_path):
     with pytest.raises(DataError, match=f"upstream file\\(s\\) {changed} changed"):
         extract_all(raw_dir=tmp_path, manifest=manifest)
     assert not (tmp_path / resource["path"]).exists()
+
+
+def test_raw_readme_states_the_conventions_and_lists_every_table():
+    from euclaims.extracts import ALL_EXTRACTS
+
+    text = (RAW_DIR / "README.md").read_text(encoding="utf-8")
+    assert "## Conventions" in text and "YYYY-MM-DD" in text and "ISO 3166-1 alpha-2" in text
+    listed = {line.split("`")[3] for line in text.splitlines() if line.startswith("| `")}
+    assert listed == {extract.name for extract in ALL_EXTRACTS}

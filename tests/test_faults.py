@@ -15,7 +15,7 @@ from conftest import run_cli, tree_state
 
 pytestmark = pytest.mark.slow
 POPULATION = "data/raw/population_eurostat.csv"
-MEMBERSHIP = "data/raw/eu_membership.csv"
+MEMBERSHIP = "data/raw/member_states.csv"
 
 
 @contextmanager
@@ -74,12 +74,12 @@ FAULTS = {
     "truncated file": (
         lambda root: set_bytes(root, MEMBERSHIP, (root / MEMBERSHIP).read_bytes()[:150], False),
         [MEMBERSHIP],
-        r"eu_membership.csv: sha256 .* changed or truncated",
+        r"member_states.csv: sha256 .* changed or truncated",
     ),
     "empty file": (
         lambda root: set_bytes(root, MEMBERSHIP, b"", True),
         [MEMBERSHIP],
-        r"eu_membership.csv: file is empty",
+        r"member_states.csv: file is empty",
     ),
     "wrong column type": (
         lambda root: edit_lines(root, POPULATION, replace_in_line(3, ",8408121,", ",many,")),
@@ -92,7 +92,7 @@ FAULTS = {
             root, MEMBERSHIP, lambda lines: [line.rsplit(",", 1)[0] + "\n" for line in lines]
         ),
         [MEMBERSHIP],
-        r"eu_membership.csv: schema violation\n  column 'exit_date' is missing",
+        r"member_states.csv: schema violation\n  column 'other_names' is missing",
     ),
     "unexpected extra column": (
         lambda root: edit_lines(
@@ -104,7 +104,7 @@ FAULTS = {
             ],
         ),
         [MEMBERSHIP],
-        r"eu_membership.csv: schema violation\n  column 'extra' is not in the schema "
+        r"member_states.csv: schema violation\n  column 'extra' is not in the schema "
         r"\(unexpected extra column",
     ),
     "duplicate keys": (
@@ -126,7 +126,7 @@ FAULTS = {
             True,
         ),
         [MEMBERSHIP],
-        r"eu_membership.csv: line 2 is not valid UTF-8",
+        r"member_states.csv: line 2 is not valid UTF-8",
     ),
     "parameter of the wrong type": (
         lambda root: (root / "params.yaml").write_text(

@@ -340,7 +340,7 @@ def test_malformed_manifest_stops_the_build_by_name(project_copy, change, messag
 
 def test_input_outside_data_raw_is_refused_before_anything_is_read(project_copy):
     params = project_copy / "params.yaml"
-    params.write_text(params.read_text().replace("eu_membership.csv", "/etc/passwd", 1))
+    params.write_text(params.read_text().replace("member_states.csv", "/etc/passwd", 1))
     result = run_cli(project_copy, "build", "--no-pdf")
     assert result.returncode == 1
     assert "'/etc/passwd' is not a file name inside data/raw" in result.stderr
@@ -348,13 +348,13 @@ def test_input_outside_data_raw_is_refused_before_anything_is_read(project_copy)
 
 
 def test_symlinked_raw_file_is_refused(project_copy, tmp_path):
-    target = project_copy / "data/raw/eu_membership.csv"
+    target = project_copy / "data/raw/member_states.csv"
     moved = tmp_path / "elsewhere.csv"
     target.rename(moved)
     target.symlink_to(moved)
     result = run_cli(project_copy, "build", "--no-pdf")
     assert result.returncode == 1
-    assert "eu_membership.csv: is a symbolic link" in result.stderr
+    assert "member_states.csv: is a symbolic link" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,20 @@ def test_date_parameter_validated(tmp_path):
     assert spec.defaults == {"essay_date": "2017-11-30"}
     with pytest.raises(ParameterError, match="essay_date.*YYYY-MM-DD"):
         resolve_parameters(spec, {"essay_date": "30/11/2017"})
+
+
+def test_every_essay_date_defaults_to_the_sourced_publication_date():
+    """The essay date is a fact with a source (claims.yaml `essay.published`); no notebook may
+    default to another date."""
+    from euclaims.params import load_params_file
+    from euclaims.paths import CLAIMS_FILE
+    from euclaims.yamlload import load_yaml
+
+    published = load_yaml(CLAIMS_FILE.read_text(encoding="utf-8"))["essay"]["published"]
+    defaults = {
+        stem: spec.defaults["essay_date"]
+        for stem, spec in load_params_file().items()
+        if "essay_date" in spec.defaults
+    }
+    assert len(defaults) >= 5
+    assert defaults == dict.fromkeys(defaults, published)

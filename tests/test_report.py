@@ -205,12 +205,12 @@ def test_upstream_sources_become_links():
 def test_data_files_named_in_prose_link_to_their_source_entry():
     html = str(
         report.link_data_files(
-            "From data/raw/eu_membership.csv and population_eurostat.csv <b>; "
-            "not reference_facts/eu_membership.csv nor eu_membership.csvx",
-            ["eu_membership.csv", "population_eurostat.csv"],
+            "From data/raw/member_states.csv and population_eurostat.csv <b>; "
+            "not reference_facts/member_states.csv nor member_states.csvx",
+            ["member_states.csv", "population_eurostat.csv"],
         )
     )
-    assert html.count('href="#data-eu-membership-csv"') == 1
+    assert html.count('href="#data-member-states-csv"') == 1
     assert html.count('href="#data-population-eurostat-csv"') == 1
     assert "&lt;b&gt;" in html
 

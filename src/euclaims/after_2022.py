@@ -115,7 +115,7 @@ def largest_enlargement_date(membership: pd.DataFrame) -> str:
 def load_inputs() -> Inputs:
     """Read every table of the notebook (sha256 and schema checked by `data.load_raw`)."""
     monthly = data.load_raw("eurostat_exports_russia_monthly.csv")
-    membership = data.load_raw("eu_membership.csv")
+    membership = data.load_raw("member_states.csv")
     unga = data.load_raw("unga_ukraine_votes_2014_2025.csv")
     return Inputs(
         membership=membership,

@@ -39,7 +39,7 @@ PESCO_DATES = ("launch", "latest")
 SUPPORT_MEASURES = ("for_share", "for_share_with_opinion")
 
 FILES = {
-    "membership": "eu_membership.csv",
+    "membership": "member_states.csv",
     "population": "population_eurostat.csv",
     "macro": "worldbank_gdp_population_eu28.csv",
     "wdi": "wdi_growth_trade_eu28.csv",

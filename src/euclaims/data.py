@@ -17,6 +17,7 @@ from .extracts.base import Extract, to_csv_bytes
 from .fileio import atomic_write_bytes, canonical_json, sha256_file
 from .manifest import RESTORE_HINT, read_manifest, verify_file
 from .paths import CURATED_DIR, MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
+from .rawdocs import raw_readme
 from .tableschema import licences, table_schema
 
 #: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
@@ -122,6 +123,10 @@ def build_manifest(resources: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+#: Generated beside the extracts: conventions and the list of tables.
+RAW_README = "README.md"
+
+
 def extract_all(
     upstream: Path | None = None,
     raw_dir: Path = RAW_DIR,
@@ -172,7 +177,12 @@ def extract_all(
     for name, payload in payloads.items():
         atomic_write_bytes(Path(raw_dir) / name, payload)
     atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))
-    return sorted(payloads)
+    rows = {name: payload.count(b"\n") - 1 for name, payload in payloads.items()}
+    readme = raw_readme(ALL_EXTRACTS, rows).encode("utf-8")
+    atomic_write_bytes(Path(raw_dir) / RAW_README, readme)
+    for name in sorted(set(previous) - set(payloads)):
+        (Path(raw_dir) / name).unlink(missing_ok=True)  # an extract no longer declared
+    return [*sorted(payloads), RAW_README]
 
 
 def resource_descriptor(

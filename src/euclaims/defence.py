@@ -307,7 +307,7 @@ FILES = {
     "missions": "csdp_missions.csv",
     "milex": "sipri_milex_eu.csv",
     "eda": "eda_collaborative_procurement.csv",
-    "eu_membership": "eu_membership.csv",
+    "eu_membership": "member_states.csv",
 }
 #: Dates and years named by the recorded context metrics (the metric name carries each).
 PROJECT_CHECKS = {

@@ -94,7 +94,7 @@ class Inputs:
 
 
 INPUT_FILES = {
-    "membership": "eu_membership.csv",
+    "membership": "member_states.csv",
     "population": "population_eurostat.csv",
     "composition": "hindsight_eu_composition_comext.csv",
     "unga": "hindsight_unga_ukraine_votes.csv",

@@ -691,7 +691,7 @@ def _with_interval(name: str, values: tuple[float | None, ...]) -> dict[str, flo
 # --- the notebook's contract: load_inputs and evaluate ----------------------------------------
 
 FILES = {
-    "membership": "eu_membership.csv",
+    "membership": "member_states.csv",
     "population_eurostat": "population_eurostat.csv",
     "population_worldbank": "population_worldbank.csv",
     "gdp_to_2017": "sanctions_gdp_worldbank.csv",

@@ -15,6 +15,8 @@ PATTERNS = (
     "data/processed/_multiverse/*.json",
     "data/processed/_multiverse/figures/*",
     "reports/report.html",
+    "reports/notebooks/*.html",
+    "reports/claims.jsonld",
 )
 
 

@@ -89,7 +89,7 @@ FILES = {
     "comtrade": "sanctions_comtrade_exports.csv",
     "decisions": "sanctions_decisions.csv",
     "legal": "sanctions_legal_basis.csv",
-    "membership": "eu_membership.csv",
+    "membership": "member_states.csv",
     "rollcalls": "unga_eu_rollcalls.csv",
     "ukraine_votes": "unga_ukraine_votes.csv",
     "council": "council_public_votes.csv",

@@ -12,6 +12,7 @@ from . import (
     defence,
     defence_instruments,
     eda_2018_2023,
+    eums,
     eurostat_exports_monthly,
     hindsight,
     institutions,
@@ -27,6 +28,7 @@ from . import (
 from .base import Extract
 
 ALL_EXTRACTS: tuple[Extract, ...] = (
+    *eums.EXTRACTS,
     *institutions.EXTRACTS,
     *sanctions.EXTRACTS,
     *unga_issues.EXTRACTS,

@@ -10,40 +10,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..paths import CURATED_DIR
-from .base import EU_TO_ISO2, Extract
+from .base import EU_TO_ISO2, MEMBER_STATES_FILE, Extract
+from .base import read_member_states as build_membership
 
 ISO2 = r"^[A-Z]{2}$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
-MEMBERSHIP_FILE = "defence_institutions/member_states/eums_member_states.csv"
+MEMBERSHIP_FILE = MEMBER_STATES_FILE
 POPULATION_FILE = "defence_institutions/member_states/eurostat_tps00001_population_2010-2021.tsv"
-
-
-def build_membership(upstream: Path) -> pd.DataFrame:
-    """Member states with accession and exit dates (EUMS, state of 2021)."""
-    raw = pd.read_csv(upstream / MEMBERSHIP_FILE, dtype=str, keep_default_na=False)
-    table = pd.DataFrame(
-        {
-            "country": raw["iso_alpha_2_code"],
-            "name": raw["member_state"],
-            "accession_date": raw["accession_date"],
-            "exit_date": raw["exit_date"].replace("", None),
-        }
-    )
-    return table.sort_values("country", ignore_index=True)
-
-
-MEMBERSHIP_SCHEMA = pa.DataFrameSchema(
-    {
-        "country": pa.Column(str, pa.Check.str_matches(ISO2), unique=True),
-        "name": pa.Column(str),
-        "accession_date": pa.Column(str, pa.Check.str_matches(DATE)),
-        "exit_date": pa.Column(str, pa.Check.str_matches(DATE), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-)
 
 
 def build_population(upstream: Path) -> pd.DataFrame:
@@ -80,20 +55,6 @@ POPULATION_SCHEMA = pa.DataFrameSchema(
 )
 
 EXTRACTS = (
-    Extract(
-        name="eu_membership.csv",
-        upstream=(MEMBERSHIP_FILE,),
-        title="EU member states: accession and exit dates",
-        source=(
-            "EUMS database by Joshua C. Fjelstul (github.com/jfjelstul/eums, commit 20fd6ff, "
-            "data/member_states.RData, converted to CSV with pyreadr)"
-        ),
-        licence="MIT",
-        description="One row per EU member state past or present (EU27 + UK), ISO alpha-2 codes.",
-        schema=MEMBERSHIP_SCHEMA,
-        build=build_membership,
-        caveats="State as of 2021. Empty exit_date means still a member in 2021.",
-    ),
     Extract(
         name="population_eurostat.csv",
         upstream=(POPULATION_FILE, MEMBERSHIP_FILE),

@@ -12,8 +12,9 @@ import pandera.pandas as pa
 import pyreadr
 
 from ..paths import CURATED_DIR
+from .base import MEMBER_STATES_FILE as MEMBERSHIP_FILE
 from .base import Extract
-from .institutions import MEMBERSHIP_FILE, build_membership
+from .base import read_member_states as build_membership
 
 ISO2 = r"^[A-Z]{2}$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
