@@ -116,8 +116,14 @@ def is_fresh(spec: NotebookSpec, run: Run) -> bool:
     )
 
 
-def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None) -> dict:
-    """Remove timestamps and temporary paths that papermill and nbclient record."""
+def strip_volatile_metadata(
+    notebook: dict, stem: str, output: str | None = None, paths: dict[str, str] | None = None
+) -> dict:
+    """Remove timestamps and temporary paths that papermill and nbclient record.
+
+    `paths` maps temporary paths (the staging directory, whose name holds a pid) to what they
+    stand for; they are replaced in the injected parameters, whose cell gets a fixed id (papermill
+    draws a random one), so the notebook pages of two builds are byte-identical."""
     papermill = notebook.get("metadata", {}).get("papermill")
     if isinstance(papermill, dict):
         for key in ("start_time", "end_time", "duration"):
@@ -125,7 +131,16 @@ def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None
         papermill["input_path"] = f"notebooks/{stem}.ipynb"
         if output:
             papermill["output_path"] = output
+        for name, value in (papermill.get("parameters") or {}).items():
+            if isinstance(value, str) and value in (paths or {}):
+                papermill["parameters"][name] = paths[value]
     for cell in notebook.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+            source = "".join(cell.get("source", []))
+            for temporary, shown in (paths or {}).items():
+                source = source.replace(temporary, shown)
+            cell["source"] = source.splitlines(keepends=True)
         cell.get("metadata", {}).pop("execution", None)
         cell_papermill = cell.get("metadata", {}).get("papermill")
         if isinstance(cell_papermill, dict):
@@ -233,7 +248,12 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
             f"(EUCLAIMS_MAX_CELL_OUTPUT_MB); print less (a table's head, a summary)\n  executed "
             f"notebook kept for inspection at {failed}; outputs in {run.relative_output} unchanged"
         )
-    strip_volatile_metadata(notebook, run.stem, f"{run.relative_output}/executed.ipynb")
+    strip_volatile_metadata(
+        notebook,
+        run.stem,
+        f"{run.relative_output}/executed.ipynb",
+        paths={str(staging): run.relative_output},
+    )
     atomic_write_text(
         executed, json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     )
