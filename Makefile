@@ -55,8 +55,8 @@ check: $(SETUP_STAMP) ## validate params.yaml, claims.yaml and every data/raw fi
 lab: $(SETUP_STAMP) ## open JupyterLab with the euclaims kernel
 	$(VENV)/bin/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-bench: $(SETUP_STAMP) ## time clean and no-op `make report` and `make test` (medians of 3)
-	$(PY) benchmarks/bench_build.py
+bench: $(SETUP_STAMP) ## time clean and no-op `make report` and `make test` (medians of 3; CASES="floor noop" for some)
+	$(PY) benchmarks/bench_build.py $(CASES)
 
 lock: $(SETUP_STAMP) ## regenerate requirements.lock and environment.yml from pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 \

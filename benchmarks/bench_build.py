@@ -7,13 +7,14 @@ build can be faster than executing its notebooks, so each figure is read against
 Cases: floor, clean `make report` (outputs emptied, environment present), no-op `make report`,
 the multiverse alone (its outputs emptied, notebooks' default runs present), `make test`. Peak
 memory is the largest sum of resident memory over the build's process tree (sampled).
-`python benchmarks/bench_build.py floor noop` times only those cases; results go to
-benchmarks/results.json.
+`python benchmarks/bench_build.py floor noop` times only those cases (each ratio against the
+floor of the same run); results go to benchmarks/results.json, merged with earlier cases.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -28,7 +29,10 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
-REPEATS = 3
+#: Runs per case; EUCLAIMS_BENCH_TEST_REPEATS sets the runs of `make test` alone (e.g. 1 when
+#: three runs of the suite do not fit the time at hand).
+REPEATS = int(os.environ.get("EUCLAIMS_BENCH_REPEATS", 3))
+TEST_REPEATS = int(os.environ.get("EUCLAIMS_BENCH_TEST_REPEATS", REPEATS))
 RESULTS = Path(__file__).with_name("results.json")
 #: Targets as multiples of the floor (issue 17); peak memory in MB.
 TARGETS = {"clean": 4.0, "noop": 0.05, "multiverse": 2.0, "test": 20.0}
@@ -84,41 +88,49 @@ def floor_command() -> list[str]:
     return [str(PYTHON), "-c", code]
 
 
-def tree_rss(process: psutil.Process) -> int:
-    total = 0
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) over the process tree. RSS counts the pages that forked workers
+    share with their parent once per process; PSS divides each shared page among its users."""
+    rss = pss = 0
     for member in [process, *process.children(recursive=True)]:
         try:
-            total += member.memory_info().rss
+            info = member.memory_full_info()
         except psutil.Error:
-            pass
-    return total
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss, pss
 
 
-def timed(command: list[str], before=None) -> tuple[float, float]:
-    """(seconds, peak MB of the process tree) of one run."""
+def timed(command: list[str], before=None) -> tuple[float, float, float]:
+    """(seconds, peak MB of the process tree as RSS, and as PSS) of one run."""
     if before:
         before()
-    peak = [0]
+    peak = [0, 0]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     watched = psutil.Process(process.pid)
 
     def sample() -> None:
         while process.poll() is None:
             try:
-                peak[0] = max(peak[0], tree_rss(watched))
+                rss, pss = tree_memory(watched)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             except psutil.Error:
                 pass
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    process.wait()
     elapsed = time.perf_counter() - started
     sampler.join()
     if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{stderr.decode()[-2000:]}")
-    return elapsed, peak[0] / 1e6
+        log.seek(0)
+        sys.exit(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')[-4000:]}")
+    log.close()
+    return elapsed, peak[0] / 1e6, peak[1] / 1e6
 
 
 CASES = {
@@ -140,15 +152,15 @@ def main(selected: list[str]) -> int:
     if unknown:
         sys.exit(f"unknown case(s) {sorted(unknown)}; choose from {sorted(CASES)}")
     chosen = [key for key in CASES if key in (selected or CASES)]
-    if "floor" not in chosen and RESULTS.exists():
-        previous = json.loads(RESULTS.read_text()).get("cases", {})
-    else:
-        previous = {}
+    previous = json.loads(RESULTS.read_text()).get("cases", {}) if RESULTS.exists() else {}
+    if "floor" in chosen:  # earlier cases keep the ratio to their own run's floor
+        previous = {key: case for key, case in previous.items() if key not in chosen}
     results = {}
+    load_before = [round(x, 2) for x in os.getloadavg()]
     print(f"{'case':34} {'median s':>9} {'x floor':>8} {'target':>7} {'peak MB':>8}  runs")
     for key in chosen:
         label, command, before = CASES[key]
-        runs = [timed(command(), before) for _ in range(REPEATS)]
+        runs = [timed(command(), before) for _ in range(TEST_REPEATS if key == "test" else REPEATS)]
         seconds = [run[0] for run in runs]
         median = statistics.median(seconds)
         floor = (
@@ -163,9 +175,11 @@ def main(selected: list[str]) -> int:
             "median_s": round(median, 2),
             "runs_s": [round(s, 2) for s in seconds],
             "multiple_of_floor": round(ratio, 3) if ratio is not None else None,
+            "floor_s": round(floor, 2) if floor else None,
             "target_multiple": target,
             "meets_target": None if target is None or ratio is None else ratio <= target,
             "peak_memory_mb": round(max(run[1] for run in runs)),
+            "peak_memory_pss_mb": round(max(run[2] for run in runs)),
         }
         shown = f"{ratio:8.2f}" if ratio is not None else f"{'-':>8}"
         print(
@@ -173,14 +187,54 @@ def main(selected: list[str]) -> int:
             f"{results[key]['peak_memory_mb']:8d}  {', '.join(f'{s:.2f}' for s in seconds)}"
         )
         sys.stdout.flush()
+    cases = {**previous, **results}
+    clean = cases.get("clean", {})
     payload = {
         "machine": {"cores": psutil.cpu_count(), "python": platform.python_version()},
-        "repeats": REPEATS,
+        "repeats": {key: len(case["runs_s"]) for key, case in cases.items()},
         "memory_target_mb": MEMORY_TARGET_MB,
-        "cases": {**previous, **results},
+        "memory_meets_target": (
+            clean["peak_memory_mb"] <= MEMORY_TARGET_MB if "peak_memory_mb" in clean else None
+        ),
+        # 1-, 5- and 15-minute load averages: above the core count, other work shared the CPU.
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "cases": cases,
     }
     RESULTS.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    print()
+    print(markdown_table(payload))
     return 0
+
+
+def markdown_table(payload: dict) -> str:
+    """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
+    lines = [
+        "| case | median s | floor s (same run) | × floor | target | met | peak MB | runs (s) |",
+        "|---|---:|---:|---:|---:|:---:|---:|---|",
+    ]
+    for key in CASES:
+        case = payload["cases"].get(key)
+        if not case:
+            continue
+        ratio = case["multiple_of_floor"]
+        target = case["target_multiple"]
+        met = {True: "yes", False: "**no**", None: "–"}[case["meets_target"]]
+        lines.append(
+            f"| {case['label']} | {case['median_s']:.2f} | {case.get('floor_s') or '–'} | "
+            f"{ratio:.2f} | "
+            f"{'≤ ' + format(target, 'g') + '×' if target else '–'} | {met} | "
+            f"{case['peak_memory_mb']} | {', '.join(f'{s:.2f}' for s in case['runs_s'])} |"
+        )
+    memory = payload.get("memory_meets_target")
+    if memory is not None:
+        lines.append(
+            f"\nPeak memory of a clean build: {payload['cases']['clean']['peak_memory_mb']} MB "
+            f"(target ≤ {payload['memory_target_mb']} MB: {'met' if memory else 'not met'}). "
+            f"Load average before/after: {payload['load_average_before']} / "
+            f"{payload['load_average_after']} on {payload['machine']['cores']} cores."
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

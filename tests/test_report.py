@@ -652,3 +652,18 @@ def test_a_failing_interactive_chart_keeps_the_static_figure(monkeypatch, capsys
     assert charts.time_series("some_figure", {}) is None
     assert "figure 'some_figure' was not drawn" in capsys.readouterr().err
     assert charts.time_series("no_such_figure", {}) is None
+
+
+def test_every_embedded_chart_is_valid_vega_lite(built_full: Path):
+    """The build skips altair's schema validation for speed: every chart spec embedded in the
+    built report must still validate against the Vega-Lite schema."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import core
+
+    html = (built_full / "reports/report.html").read_text(encoding="utf-8")
+    pattern = r'<script type="application/json" id="[^"]*-spec">(.*?)</script>'
+    found = re.findall(pattern, html, re.S)
+    assert len(found) >= 20, len(found)
+    schema = core.load_schema()
+    for text in found:
+        validate_jsonschema(json.loads(text), schema)

@@ -2,7 +2,9 @@
 
 Each chart is a Vega-Lite specification (a dict) embedded in the report and drawn by the Vega
 scripts that `vl-convert-python` bundles, inlined in the page (no CDN). The PDF shows the
-static PNG of the same figure instead.
+static PNG of the same figure instead. Specs are not validated against the Vega-Lite schema
+while the report is built (a third of the report's time); the tests validate every spec the
+built report embeds (tests/test_report.py).
 """
 
 from __future__ import annotations
@@ -158,7 +160,8 @@ def specification_curve(
         .properties(width="container", height=max(40, 16 * long["level"].nunique()))
     )
     chart = alt.vconcat(top, matrix, spacing=6).resolve_scale(x="shared")
-    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).to_dict()
+    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return chart.properties(autosize=autosize).to_dict(validate=False)
 
 
 def read_multiverse(path: Path) -> pd.DataFrame | None:
@@ -211,7 +214,7 @@ def _ideal_point_distance(parameters: dict[str, Any]) -> dict[str, Any]:
         .encode(x="year:O", y="distance:Q", tooltip=[alt.Tooltip("distance:Q", format=".2f")])
     )
     lines = lines + points
-    return (lines + middle).properties(width="container", height=300).to_dict()
+    return (lines + middle).properties(width="container", height=300).to_dict(validate=False)
 
 
 def _unga_cohesion(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -257,7 +260,7 @@ def _unga_cohesion(parameters: dict[str, Any]) -> dict[str, Any]:
         .mark_rule(color="#888888")
         .encode(x="session:Q", opacity=alt.condition(hover, alt.value(1), alt.value(0)))
     )
-    return (lines + rule).properties(width="container", height=280).to_dict()
+    return (lines + rule).properties(width="container", height=280).to_dict(validate=False)
 
 
 #: What the reader can do with each interactive figure (shown under its caption).

@@ -261,27 +261,87 @@ def run_notebook_multiverse(
     jobs: int = 2,
 ) -> dict[str, Any]:
     """Evaluate the notebook's multiverse; returns {rows, verdicts, robustness, total, kept}."""
+    return evaluate_notebooks({spec.stem: (spec, claims, default_metrics)}, jobs)[spec.stem]
+
+
+def _evaluate_task(task: tuple[str, int]) -> dict[str, Any]:
+    stem, index = task
+    parameters = _WORKER_STATE["grids"][stem][index]
+    return _WORKER_STATE["evaluators"][stem](_WORKER_STATE["inputs"][stem], **parameters)
+
+
+def evaluate_notebooks(
+    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any]]], jobs: int = 2
+) -> dict[str, dict[str, Any]]:
+    """The multiverse of several notebooks (stem -> (spec, claims, default metrics)), their
+    specifications shared out over one process pool.
+
+    Each notebook's default is evaluated first in this process, so the forked workers inherit
+    the analysis modules' caches with the inputs; a worker takes a run of one notebook's
+    specifications at a time, so those caches serve it.
+    """
     from .analyses import analysis_module, has_evaluate
 
-    specifications, total = notebook_specifications(spec, claims)
-    if total > len(specifications):
-        print(
-            f"note: {spec.stem}: the multiverse has {total} specifications; the first "
-            f"{len(specifications)} are evaluated (cap {MAX_SPECIFICATIONS})",
-            file=sys.stderr,
+    evaluators: dict[str, Callable[..., dict[str, Any]]] = {}
+    inputs: dict[str, Any] = {}
+    grids: dict[str, list[dict[str, Any]]] = {}
+    totals: dict[str, int] = {}
+    results: dict[str, list[dict[str, Any]]] = {}
+    for stem, (spec, claims, default_metrics) in items.items():
+        specifications, totals[stem] = notebook_specifications(spec, claims)
+        if totals[stem] > len(specifications):
+            print(
+                f"note: {stem}: the multiverse has {totals[stem]} specifications; the first "
+                f"{len(specifications)} are evaluated (cap {MAX_SPECIFICATIONS})",
+                file=sys.stderr,
+            )
+        if not has_evaluate(stem):
+            # Not yet migrated to load_inputs/evaluate: only the notebook's own default run exists.
+            print(
+                f"note: {stem} has no evaluate() yet; its claims are decided on the default "
+                "specification only",
+                file=sys.stderr,
+            )
+            grids[stem], results[stem] = [spec.defaults], [default_metrics]
+            continue
+        module = analysis_module(stem)
+        evaluators[stem], inputs[stem], grids[stem] = (
+            module.evaluate,
+            module.load_inputs(),
+            specifications,
         )
-    if not has_evaluate(spec.stem):
-        # Not yet migrated to load_inputs/evaluate: only the notebook's own default run exists.
-        print(
-            f"note: {spec.stem} has no evaluate() yet; its claims are decided on the default "
-            "specification only",
-            file=sys.stderr,
-        )
-        specifications, results = [spec.defaults], [default_metrics]
-    else:
-        module = analysis_module(spec.stem)
-        inputs = module.load_inputs()
-        results = evaluate_specifications(module.evaluate, inputs, specifications, jobs)
+        results[stem] = [module.evaluate(inputs[stem], **specifications[0])]
+    tasks = [(stem, index) for stem in evaluators for index in range(1, len(grids[stem]))]
+    _WORKER_STATE.update(evaluators=evaluators, inputs=inputs, grids=grids)
+    try:
+        if jobs <= 1 or len(tasks) < 2 * jobs:
+            outcomes = [_evaluate_task(task) for task in tasks]
+        else:
+            context = multiprocessing.get_context("fork")
+            chunk = max(1, len(tasks) // (jobs * 8))
+            with ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_die_with_parent
+            ) as pool:
+                outcomes = list(pool.map(_evaluate_task, tasks, chunksize=chunk))
+    finally:
+        _WORKER_STATE.clear()
+    for (stem, _), metrics in zip(tasks, outcomes, strict=True):
+        results[stem].append(metrics)
+    return {
+        stem: _outcome(spec, claims, grids[stem], results[stem], totals[stem], default_metrics)
+        for stem, (spec, claims, default_metrics) in items.items()
+    }
+
+
+def _outcome(
+    spec: NotebookSpec,
+    claims: list[Claim],
+    specifications: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    total: int,
+    default_metrics: dict[str, Any],
+) -> dict[str, Any]:
+    """Rows, verdicts and robustness of one notebook's evaluated specifications."""
     rows = [
         {
             "spec": spec_id(parameters, spec.defaults),
@@ -324,30 +384,69 @@ def write_outputs(
 ) -> dict[str, dict[str, Any]]:
     """Write the CSV, the specification curves and the robustness record; returns per claim
     {robustness, specification_curve?} for results.json."""
+    return write_all_outputs({spec.stem: (spec, claims, outcome, fingerprint_value)})[spec.stem]
+
+
+def _curve_task(task: tuple[str, int]) -> dict[str, str]:
     from .multiverse_plots import specification_curve
 
-    MULTIVERSE_DIR.mkdir(parents=True, exist_ok=True)
-    payload = table_bytes(spec, outcome["rows"], claims, outcome["verdicts"])
-    atomic_write_bytes(MULTIVERSE_DIR / f"{spec.stem}.csv", payload)
-    records: dict[str, dict[str, Any]] = {}
-    for claim in claims:
-        record: dict[str, Any] = {"robustness": outcome["robustness"][claim.id]}
-        if record["robustness"]["specifications"] >= 2:
-            record["specification_curve"] = specification_curve(
-                claim, outcome["rows"], outcome["verdicts"][claim.id], record["robustness"]
-            )
-        records[claim.id] = record
-    summary = {
-        "notebook": spec.stem,
-        "specifications": len(outcome["rows"]),
-        "specifications_before_cap": outcome["total"],
-        "claims": records,
-    }
-    atomic_write_json(MULTIVERSE_DIR / f"{spec.stem}.json", summary)
-    atomic_write_bytes(
-        MULTIVERSE_DIR / f"{spec.stem}.fingerprint", f"{fingerprint_value}\n".encode()
+    stem, index = task
+    _, claims, outcome, _ = _WORKER_STATE["outputs"][stem]
+    claim = claims[index]
+    return specification_curve(
+        claim, outcome["rows"], outcome["verdicts"][claim.id], outcome["robustness"][claim.id]
     )
-    return records
+
+
+def write_all_outputs(
+    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any], str]], jobs: int = 1
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """write_outputs for several notebooks (stem -> (spec, claims, outcome, fingerprint)), the
+    specification curves drawn in `jobs` forked processes; returns stem -> claim records."""
+    from . import multiverse_plots  # noqa: F401  (imported once, inherited by the workers)
+
+    (MULTIVERSE_DIR / "figures").mkdir(parents=True, exist_ok=True)
+    tasks = [
+        (stem, index)
+        for stem, (_, claims, outcome, _) in items.items()
+        for index, claim in enumerate(claims)
+        if outcome["robustness"][claim.id]["specifications"] >= 2
+    ]
+    _WORKER_STATE.update(outputs=items)
+    try:
+        if jobs <= 1 or len(tasks) < 2:
+            curves = [_curve_task(task) for task in tasks]
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_die_with_parent
+            ) as pool:
+                curves = list(pool.map(_curve_task, tasks))
+    finally:
+        _WORKER_STATE.clear()
+    drawn = dict(zip(tasks, curves, strict=True))
+    written: dict[str, dict[str, dict[str, Any]]] = {}
+    for stem, (spec, claims, outcome, fingerprint_value) in items.items():
+        payload = table_bytes(spec, outcome["rows"], claims, outcome["verdicts"])
+        atomic_write_bytes(MULTIVERSE_DIR / f"{stem}.csv", payload)
+        records: dict[str, dict[str, Any]] = {}
+        for index, claim in enumerate(claims):
+            record: dict[str, Any] = {"robustness": outcome["robustness"][claim.id]}
+            if (stem, index) in drawn:
+                record["specification_curve"] = drawn[(stem, index)]
+            records[claim.id] = record
+        summary = {
+            "notebook": stem,
+            "specifications": len(outcome["rows"]),
+            "specifications_before_cap": outcome["total"],
+            "claims": records,
+        }
+        atomic_write_json(MULTIVERSE_DIR / f"{stem}.json", summary)
+        atomic_write_bytes(
+            MULTIVERSE_DIR / f"{stem}.fingerprint", f"{fingerprint_value}\n".encode()
+        )
+        written[stem] = records
+    return written
 
 
 def is_fresh(stem: str, fingerprint_value: str) -> bool:

@@ -72,11 +72,16 @@ def package_source_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(spec: NotebookSpec, run: Run) -> str:
-    """Hash of everything a run depends on: notebook, package, ledger, lock, inputs, parameters."""
+def fingerprint(spec: NotebookSpec, run: Run, notebook: bool = True) -> str:
+    """Hash of everything a run depends on: notebook, package, ledger, lock, inputs, parameters.
+
+    With `notebook=False`, the notebook file is left out: what the multiverse depends on (it
+    calls the analysis module's evaluate, never the notebook)."""
     digest = hashlib.sha256()
     inputs = [RAW_DIR / name for name in sorted(spec.inputs)]
-    project_files = [notebook_path(spec.stem), PROJECT_ROOT / "requirements.lock"]
+    project_files = [PROJECT_ROOT / "requirements.lock"]
+    if notebook:
+        project_files.insert(0, notebook_path(spec.stem))
     _hash_files(digest, project_files + [MANIFEST_FILE] + inputs, PROJECT_ROOT)
     digest.update(package_source_digest().encode())
     digest.update(canonical_json(ledger_entries(spec.stem)).encode())
@@ -111,8 +116,14 @@ def is_fresh(spec: NotebookSpec, run: Run) -> bool:
     )
 
 
-def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None) -> dict:
-    """Remove timestamps and temporary paths that papermill and nbclient record."""
+def strip_volatile_metadata(
+    notebook: dict, stem: str, output: str | None = None, paths: dict[str, str] | None = None
+) -> dict:
+    """Remove timestamps and temporary paths that papermill and nbclient record.
+
+    `paths` maps temporary paths (the staging directory, whose name holds a pid) to what they
+    stand for; they are replaced in the injected parameters, whose cell gets a fixed id (papermill
+    draws a random one), so the notebook pages of two builds are byte-identical."""
     papermill = notebook.get("metadata", {}).get("papermill")
     if isinstance(papermill, dict):
         for key in ("start_time", "end_time", "duration"):
@@ -120,7 +131,16 @@ def strip_volatile_metadata(notebook: dict, stem: str, output: str | None = None
         papermill["input_path"] = f"notebooks/{stem}.ipynb"
         if output:
             papermill["output_path"] = output
+        for name, value in (papermill.get("parameters") or {}).items():
+            if isinstance(value, str) and value in (paths or {}):
+                papermill["parameters"][name] = paths[value]
     for cell in notebook.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+            source = "".join(cell.get("source", []))
+            for temporary, shown in (paths or {}).items():
+                source = source.replace(temporary, shown)
+            cell["source"] = source.splitlines(keepends=True)
         cell.get("metadata", {}).pop("execution", None)
         cell_papermill = cell.get("metadata", {}).get("papermill")
         if isinstance(cell_papermill, dict):
@@ -228,7 +248,12 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
             f"(EUCLAIMS_MAX_CELL_OUTPUT_MB); print less (a table's head, a summary)\n  executed "
             f"notebook kept for inspection at {failed}; outputs in {run.relative_output} unchanged"
         )
-    strip_volatile_metadata(notebook, run.stem, f"{run.relative_output}/executed.ipynb")
+    strip_volatile_metadata(
+        notebook,
+        run.stem,
+        f"{run.relative_output}/executed.ipynb",
+        paths={str(staging): run.relative_output},
+    )
     atomic_write_text(
         executed, json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     )
@@ -353,11 +378,17 @@ def read_record(output_dir: Path) -> dict:
 
 
 def run_multiverse(specs: dict[str, NotebookSpec], jobs: int = 2) -> list[str]:
-    """Evaluate every notebook's multiverse (cached) and record robustness in its results.json."""
+    """Evaluate every notebook's multiverse (cached) and record robustness in its results.json.
+
+    The stale notebooks' specifications share one process pool, then their specification
+    curves another (see multiverse.evaluate_notebooks and multiverse.write_all_outputs)."""
     from . import multiverse
 
     ledger = cached_ledger()
-    evaluated = []
+    todo: dict[str, tuple[NotebookSpec, list, Path, dict]] = {}
+    stale: dict[str, tuple[NotebookSpec, list, dict]] = {}
+    values: dict[str, str] = {}
+    extras: dict[str, dict] = {}
     for spec in specs.values():
         claims = [c for c in ledger.values() if c.testable and c.notebook == spec.stem]
         if not claims:
@@ -366,26 +397,39 @@ def run_multiverse(specs: dict[str, NotebookSpec], jobs: int = 2) -> list[str]:
         path = default.output_dir / "results.json"
         record = read_record(default.output_dir)
         check_results_claims(ledger, record, str(path))
+        todo[spec.stem] = (spec, claims, path, record)
         specifications, _ = multiverse.notebook_specifications(spec, claims)
-        value = multiverse.multiverse_fingerprint(fingerprint(spec, default), specifications)
+        # The notebook's own metrics enter the hash: the multiverse checks its default row
+        # against them; an edit of the notebook that leaves them alone re-evaluates nothing.
+        basis = fingerprint(spec, default, notebook=False) + canonical_json(record["metrics"])
+        value = multiverse.multiverse_fingerprint(basis, specifications)
         if multiverse.is_fresh(spec.stem, value):
             summary = json.loads((multiverse.MULTIVERSE_DIR / f"{spec.stem}.json").read_text())
-            extra = summary["claims"]
+            extras[spec.stem] = summary["claims"]
             print(f"[up to date] {spec.stem} (multiverse)", file=sys.stderr)
         else:
             print(f"[run] {spec.stem} (multiverse, {len(specifications)} specifications)",
                   file=sys.stderr)  # fmt: skip
-            outcome = multiverse.run_notebook_multiverse(spec, claims, record["metrics"], jobs)
-            extra = multiverse.write_outputs(spec, claims, outcome, value)
-            evaluated.append(spec.stem)
-        verdicts = evaluate_notebook_claims(
-            ledger, spec.stem, record["metrics"], record["parameters"]
+            stale[spec.stem] = (spec, claims, record["metrics"])
+            values[spec.stem] = value
+    if stale:
+        outcomes = multiverse.evaluate_notebooks(stale, jobs)
+        extras.update(
+            multiverse.write_all_outputs(
+                {
+                    stem: (spec, claims, outcomes[stem], values[stem])
+                    for stem, (spec, claims, _) in stale.items()
+                },
+                jobs,
+            )
         )
+    for stem, (_, _, path, record) in todo.items():
+        verdicts = evaluate_notebook_claims(ledger, stem, record["metrics"], record["parameters"])
         for claim_id, verdict in verdicts.items():
-            verdict.update(extra[claim_id])
+            verdict.update(extras[stem][claim_id])
         if verdicts != record["claims"]:
             atomic_write_json(path, {**record, "claims": verdicts})
-    return evaluated
+    return list(stale)
 
 
 def write_claim_source_shares(specs: dict[str, NotebookSpec]) -> dict[str, dict]:
@@ -400,6 +444,7 @@ def write_claim_source_shares(specs: dict[str, NotebookSpec]) -> dict[str, dict]
 def build(jobs: int = 2, pdf: bool = True) -> None:
     """Everything `make report` does: run stale notebooks, the multiverse, the report."""
     from .report import write_report
+    from .stamp import write_stamp
 
     with build_lock():
         specs = load_params_file()
@@ -409,6 +454,7 @@ def build(jobs: int = 2, pdf: bool = True) -> None:
         run_multiverse(specs, jobs)
         write_claim_source_shares(specs)
         write_report(specs, pdf=pdf)
+        write_stamp(pdf)
 
 
 def multiverse_command(stems: list[str], jobs: int = 2) -> list[str]:
