@@ -9,6 +9,7 @@ overview fits the first screen, horizontal overflow, duplicate ids and drawn cha
 from __future__ import annotations
 
 import html.parser
+import shutil
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,17 @@ CHROMIUM_ARGS = (
     "--disable-quic",
     "--no-first-run",
 )
+
+
+def chromium_binary() -> str | None:
+    """The Chromium (or Chrome) executable on PATH, if any."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
 DESKTOP = (1280, 800)
 PHONE = (390, 844)
 
@@ -223,8 +235,6 @@ def broken_links(folder: Path, start: str = "report.html") -> list[str]:
 
 if __name__ == "__main__":
     import sys
-
-    from .report import chromium_binary
 
     binary = chromium_binary()
     if binary is None:

@@ -27,9 +27,8 @@ from .claims import VERDICT_LABELS, Claim, evaluate_claim, metric_value
 from .errors import EuclaimsError
 from .fileio import atomic_write_bytes, atomic_write_json, canonical_json
 from .params import NotebookSpec
-from .paths import PROCESSED_DIR
+from .paths import MULTIVERSE_DIR
 
-MULTIVERSE_DIR = PROCESSED_DIR / "_multiverse"
 #: Most specifications evaluated per notebook; a larger grid is cut, and the output says so.
 MAX_SPECIFICATIONS = 5000
 #: Robustness labels by the share of specifications that give the default verdict.

@@ -16,7 +16,7 @@ import seaborn as sns  # noqa: E402
 
 from .claims import VERDICT_LABELS, Claim, expression_names, metric_value  # noqa: E402
 from .fileio import atomic_write_bytes, sha256_file  # noqa: E402
-from .multiverse import MULTIVERSE_DIR  # noqa: E402
+from .paths import MULTIVERSE_DIR  # noqa: E402
 from .plotting import A4_WIDTH_INCHES, PALETTE, set_theme  # noqa: E402
 
 _COLOURS = sns.color_palette(PALETTE)

@@ -9,6 +9,8 @@ PROJECT_ROOT = Path(os.environ.get("EUCLAIMS_ROOT", Path(__file__).resolve().par
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
+#: The multiverse runner's outputs: one CSV, JSON and fingerprint per notebook, curves in figures/.
+MULTIVERSE_DIR = PROCESSED_DIR / "_multiverse"
 CURATED_DIR = PROJECT_ROOT / "data" / "curated"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 CLAIMS_FILE = PROJECT_ROOT / "claims.yaml"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -28,7 +27,8 @@ from .params import (
     notebook_path,
     resolve_parameters,
 )
-from .paths import CLAIMS_FILE, MANIFEST_FILE, PACKAGE_DIR, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from .paths import CLAIMS_FILE, MANIFEST_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from .records import _hash_files, package_source_digest, read_record
 
 KERNEL = "euclaims"
 FINGERPRINT_NAME = ".fingerprint"
@@ -55,21 +55,6 @@ def default_run(spec: NotebookSpec, overrides: dict[str, Any] | None = None) -> 
     """The run with params.yaml defaults (updated by validated overrides)."""
     parameters = resolve_parameters(spec, overrides or {})
     return Run(spec.stem, parameters, PROCESSED_DIR / spec.stem, "default")
-
-
-def _hash_files(digest: Any, paths: list[Path], base: Path) -> None:
-    for path in paths:
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-
-
-@functools.cache
-def package_source_digest() -> str:
-    """Hash of the package's code and templates (computed once per process: one build)."""
-    digest = hashlib.sha256()
-    sources = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2"})
-    _hash_files(digest, sources, PACKAGE_DIR)
-    return digest.hexdigest()
 
 
 def fingerprint(spec: NotebookSpec, run: Run, notebook: bool = True) -> str:
@@ -367,14 +352,6 @@ def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
         for job in jobs_to_run:
             _execute_job(job)
     return [f"{run.stem} ({run.label})" for _, run in stale]
-
-
-def read_record(output_dir: Path) -> dict:
-    path = output_dir / "results.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise EuclaimsError(f"{path} is missing; run `make report`") from exc
 
 
 def run_multiverse(specs: dict[str, NotebookSpec], jobs: int = 2) -> list[str]:

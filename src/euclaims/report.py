@@ -14,7 +14,6 @@ import importlib.metadata
 import json
 import platform
 import re
-import shutil
 import sys
 from collections import Counter
 from html import unescape
@@ -25,6 +24,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
+from .browser import CHROMIUM_ARGS, chromium_binary
 from .charts import CURVE_HINT, HINTS
 from .claims import VERDICT_LABELS, Claim, load_ledger
 from .display import (
@@ -39,8 +39,16 @@ from .errors import EuclaimsError
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .manifest import read_manifest
 from .params import NotebookSpec
-from .paths import CLAIMS_FILE, MANIFEST_FILE, PACKAGE_DIR, PROCESSED_DIR, PROJECT_ROOT, REPORTS_DIR
-from .pipeline import read_record
+from .paths import (
+    CLAIMS_FILE,
+    MANIFEST_FILE,
+    MULTIVERSE_DIR,
+    PACKAGE_DIR,
+    PROCESSED_DIR,
+    PROJECT_ROOT,
+    REPORTS_DIR,
+)
+from .records import package_source_digest, read_record
 from .sources import SHARES_FILE, read_source_shares
 from .yamlload import YAML_LOADER
 
@@ -105,7 +113,6 @@ CITATION_FILE = PROJECT_ROOT / "CITATION.cff"
 NOTEBOOK_PAGES = "notebooks"
 FINGERPRINT_FILE = ".report.fingerprint"
 #: Where the multiverse runner writes its table per notebook (data/processed/_multiverse).
-MULTIVERSE_DIR = PROCESSED_DIR / "_multiverse"
 PDF_SOURCE_FILE = ".report.pdf.source"
 
 
@@ -871,14 +878,6 @@ def _render(context: dict[str, Any]) -> str:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def chromium_binary() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 FOOTER = (
     '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
     'euclaims report · page <span class="pageNumber"></span> of <span class="totalPages"></span>'
@@ -924,8 +923,6 @@ PDF_TIMEOUT_MS = 180_000
 def _print_pdf(binary: str, html_path: Path, tmp: Path) -> None:
     """Print with Chromium through Playwright, then make links relative and bookmarks exact."""
     from playwright.sync_api import sync_playwright
-
-    from .browser import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -1012,8 +1009,6 @@ def html_headings(html: str) -> list[str]:
 
 def report_fingerprint(specs: dict[str, NotebookSpec], pdf: bool) -> str:
     """Hash of everything the report reads: a no-op `make report` skips the whole report."""
-    from .pipeline import package_source_digest
-
     digest = hashlib.sha256(f"pdf={pdf}\n{package_source_digest()}\n".encode())
     files = [CLAIMS_FILE, MANIFEST_FILE, REGISTRY_FILE, CITATION_FILE, PROJECT_ROOT / "params.yaml"]
     files.append(SHARES_FILE)

@@ -57,7 +57,7 @@ def _output_files(folder: Path) -> list[Path]:
 
 
 def chromium_present() -> bool:
-    """Whether the report can print its PDF (report.chromium_binary, without importing it)."""
+    """Whether the report can print its PDF (browser.chromium_binary, without importing it)."""
     return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))
 
 
