@@ -157,3 +157,26 @@ def test_raw_readme_states_the_conventions_and_lists_every_table():
     assert "## Conventions" in text and "YYYY-MM-DD" in text and "ISO 3166-1 alpha-2" in text
     listed = {line.split("`")[3] for line in text.splitlines() if line.startswith("| `")}
     assert listed == {extract.name for extract in ALL_EXTRACTS}
+
+
+def test_raw_readme_dates_come_from_the_member_state_table():
+    import pandas as pd
+
+    from euclaims.rawdocs import convention_dates
+
+    members = pd.DataFrame(
+        {
+            "country": ["AA", "BB", "CC"],
+            "accession_date": ["1960-01-01", "1990-05-01", "1960-01-01"],
+            "exit_date": [None, None, "2001-02-03"],
+        }
+    )
+    composition = pd.DataFrame({"accession_month": ["1961-03", "1990-05"]})
+    assert convention_dates(members, composition) == {
+        "founding_date": "1960-01-01",
+        "latest": "BB",
+        "latest_date": "1990-05-01",
+        "leaver": "CC",
+        "exit_date": "2001-02-03",
+        "comext_founding_month": "03/1961",
+    }

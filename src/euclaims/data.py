@@ -17,7 +17,7 @@ from .extracts.base import Extract, source_counts, to_csv_bytes
 from .fileio import atomic_write_bytes, canonical_json, sha256_file
 from .manifest import RESTORE_HINT, read_manifest, verify_file
 from .paths import CURATED_DIR, MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
-from .rawdocs import raw_readme
+from .rawdocs import convention_dates, raw_readme
 from .tableschema import licences, table_schema
 
 #: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
@@ -180,7 +180,11 @@ def extract_all(
         atomic_write_bytes(Path(raw_dir) / name, payload)
     atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))
     rows = {name: payload.count(b"\n") - 1 for name, payload in payloads.items()}
-    readme = raw_readme(ALL_EXTRACTS, rows).encode("utf-8")
+    dates = convention_dates(
+        pd.read_csv(io.BytesIO(payloads["member_states.csv"]), dtype=str),
+        pd.read_csv(io.BytesIO(payloads["comext_eu_composition.csv"]), dtype=str),
+    )
+    readme = raw_readme(ALL_EXTRACTS, rows, dates).encode("utf-8")
     atomic_write_bytes(Path(raw_dir) / RAW_README, readme)
     for name in sorted(set(previous) - set(payloads)):
         (Path(raw_dir) / name).unlink(missing_ok=True)  # an extract no longer declared

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .extracts.base import Extract
 
 CONVENTIONS = """\
@@ -15,18 +17,18 @@ CONVENTIONS = """\
   upstream datasets spell them, accession and exit dates; every extract maps codes and names
   through it and stops, naming file and column, when a member state's name is not recognised.
   A state is a member from its `accession_date` up to the day before its `exit_date`. Tables of
-  per-vote or per-month rows are checked against membership (no Croatian position before
-  2013-07-01, no British one after 2020-01-31: a listed non-member is moved to a column of its
-  own); tables described as "EU27 + UK in every year" keep every state in every year.
+  per-vote or per-month rows are checked against membership (no position of {latest} before
+  {latest_date}, none of {leaver} after {exit_date}: a listed non-member is moved to a column of
+  its own); tables described as "EU27 + UK in every year" keep every state in every year.
 - **Dates** are ISO 8601 `YYYY-MM-DD`; a month is `YYYY-MM`, a year an integer. A date a source
   gives only to the month or year stays so (the fact tables mark such rows, e.g. a
   `date_precision` column); it is never completed with a guessed day. One fact has one date in
   one table (PESCO participation only in `pesco_membership.csv`, wave adoption dates only in
   `pesco_waves.csv`, summits only in `eu_russia_summits.csv`).
-- **Founding members** are members from 1952-07-23, the entry into force of the ECSC Treaty, as
-  EUMS codes it. Eurostat's Comext label of its EU aggregate (`comext_eu_composition.csv`) writes
-  01/1958 for them (the EEC Treaty); that column is kept as Eurostat prints it and is used only
-  to read Eurostat's aggregate, never as a membership date.
+- **Founding members** are members from {founding_date}, the entry into force of the ECSC Treaty,
+  as EUMS codes it. Eurostat's Comext label of its EU aggregate (`comext_eu_composition.csv`)
+  writes {comext_founding_month} for them (the EEC Treaty); that column is kept as Eurostat
+  prints it and is used only to read Eurostat's aggregate, never as a membership date.
 - **Values are as published**: no rounding, rescaling or unit change in extraction; units are in
   the column name or the table's description. One upstream value has one representation here
   (e.g. World Bank indicators only in `worldbank_wdi_eu.csv`, one column per indicator).
@@ -52,8 +54,24 @@ def dataset_of(extract: Extract) -> str:
     return extract.build.__module__.rsplit(".", 1)[-1]
 
 
-def raw_readme(extracts: tuple[Extract, ...], rows: dict[str, int]) -> str:
-    """The README text for data/raw: conventions, then one line per table sorted by dataset."""
+def convention_dates(members: pd.DataFrame, composition: pd.DataFrame) -> dict[str, str]:
+    """The dates the conventions cite, read from member_states.csv and Comext's composition."""
+    latest = members.sort_values(["accession_date", "country"]).iloc[-1]
+    leaver = members.dropna(subset=["exit_date"]).sort_values("exit_date").iloc[0]
+    year, month = str(composition["accession_month"].min()).split("-")
+    return {
+        "founding_date": str(members["accession_date"].min()),
+        "latest": str(latest["country"]),
+        "latest_date": str(latest["accession_date"]),
+        "leaver": str(leaver["country"]),
+        "exit_date": str(leaver["exit_date"]),
+        "comext_founding_month": f"{month}/{year}",
+    }
+
+
+def raw_readme(extracts: tuple[Extract, ...], rows: dict[str, int], dates: dict[str, str]) -> str:
+    """The README text for data/raw: conventions (with `dates` from the data, see
+    convention_dates), then one line per table sorted by dataset."""
     lines = [
         "# data/raw: tidy extracts of public datasets",
         "",
@@ -62,7 +80,7 @@ def raw_readme(extracts: tuple[Extract, ...], rows: dict[str, int]) -> str:
         "",
         "## Conventions",
         "",
-        CONVENTIONS,
+        CONVENTIONS.format(**dates),
         "## Tables",
         "",
         "| dataset module | file | rows | title | curated input |",
