@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
@@ -34,15 +35,41 @@ def set_theme() -> None:
 def save_figure(
     fig: plt.Figure, output_dir: str | Path | None, name: str, caption: str, inputs: list[str]
 ) -> dict[str, str]:
-    """Write `figures/<name>.png` under `output_dir` (no timestamps) and describe it."""
+    """Write `figures/<name>.png` under `output_dir` (no timestamps) and describe it.
+
+    In a notebook the figure is shown as those same PNG bytes and then closed: the inline
+    backend would otherwise draw it twice more (at the end of the cell and for its display)."""
     entry = {"file": f"figures/{name}.png", "caption": caption, "inputs": sorted(inputs)}
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
     if output_dir:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
         path = Path(output_dir) / entry["file"]
         atomic_write_bytes(path, buffer.getvalue())
         entry["sha256"] = sha256_file(path)
+    show_png(fig, buffer.getvalue(), f"Figure {name}: {caption}")
     return entry
+
+
+def show_png(fig: plt.Figure, png: bytes, text: str) -> None:
+    """In an IPython kernel, display `png` at the figure's on-screen size (`text` as its plain
+    text) and close `fig`."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    from IPython.display import display
+
+    pixels = int.from_bytes(png[16:20], "big")  # the PNG header's width
+    rc = matplotlib.rcParams
+    width = round(pixels * rc["figure.dpi"] / rc["savefig.dpi"])
+    display(
+        {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
+        raw=True,
+        metadata={"image/png": {"width": width}},
+    )
+    plt.close(fig)
 
 
 def plot_size_classes(table, threshold_millions: float, year: int) -> plt.Figure:
