@@ -20,6 +20,7 @@ from .claims import check_results_claims, evaluate_notebook_claims, load_ledger
 from .errors import EuclaimsError
 from .fileio import atomic_write_json, atomic_write_text, canonical_json, replace_directory
 from .manifest import verify_file
+from .notebook_pages import PAGE_NAME, render_notebook_html
 from .params import (
     NotebookSpec,
     check_notebook_matches,
@@ -242,6 +243,7 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
     atomic_write_text(
         executed, json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     )
+    atomic_write_text(staging / PAGE_NAME, render_notebook_html(executed, run.stem))
     atomic_write_text(staging / FINGERPRINT_NAME, fingerprint_value + "\n")
     run.output_dir.parent.mkdir(parents=True, exist_ok=True)
     replace_directory(staging, run.output_dir)

@@ -38,12 +38,12 @@ from .display import (
 from .errors import EuclaimsError
 from .fileio import atomic_write_bytes, atomic_write_text, sha256_file
 from .manifest import read_manifest
+from .notebook_pages import notebook_page_html
 from .params import NotebookSpec
 from .paths import (
     CLAIMS_FILE,
     MANIFEST_FILE,
     MULTIVERSE_DIR,
-    PACKAGE_DIR,
     PROCESSED_DIR,
     PROJECT_ROOT,
     REPORTS_DIR,
@@ -172,22 +172,6 @@ def cell_link(stem: str, cell: int | None) -> str:
     return notebook_page(stem) + (f"#cell-{cell}" if cell else "")
 
 
-def render_notebook_html(executed: Path, stem: str) -> str:
-    """The executed notebook as one offline HTML page with an anchor `cell-<n>` per code cell."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_template_paths=[str(PACKAGE_DIR / "templates")],
-        template_file="notebook.html.j2",
-    )
-    notebook = nbformat.read(executed, as_version=4)
-    notebook.metadata["title"] = f"{stem} (executed notebook, euclaims)"
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": stem}})
-    return body
-
-
 def write_notebook_pages(stems: list[str], reports: Path = REPORTS_DIR) -> list[Path]:
     """Render each executed notebook to reports/notebooks/<stem>.html (only when it changed)."""
     written = []
@@ -196,7 +180,7 @@ def write_notebook_pages(stems: list[str], reports: Path = REPORTS_DIR) -> list[
         executed = PROCESSED_DIR / stem / "executed.ipynb"
         if not executed.exists():
             raise EuclaimsError(f"{executed} is missing; run `make report`")
-        html = render_notebook_html(executed, stem)
+        html = notebook_page_html(executed.parent, stem)
         target = folder / f"{stem}.html"
         if not target.exists() or target.read_text(encoding="utf-8") != html:
             atomic_write_text(target, html)

@@ -1,0 +1,38 @@
+"""The HTML page of an executed notebook, rendered where the notebook ran.
+
+The pipeline renders `executed.html` next to `executed.ipynb` in the notebook's output folder,
+in the worker that executed it (so the pages of several notebooks render in parallel); the
+report copies it to reports/notebooks/<stem>.html.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .paths import PACKAGE_DIR
+
+PAGE_NAME = "executed.html"
+
+
+def render_notebook_html(executed: Path, stem: str) -> str:
+    """The executed notebook as one offline HTML page with an anchor `cell-<n>` per code cell."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(PACKAGE_DIR / "templates")],
+        template_file="notebook.html.j2",
+    )
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.metadata["title"] = f"{stem} (executed notebook, euclaims)"
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": stem}})
+    return body
+
+
+def notebook_page_html(output_dir: Path, stem: str) -> str:
+    """The page rendered with the run in `output_dir`, else rendered now from its notebook."""
+    page = output_dir / PAGE_NAME
+    if page.exists():
+        return page.read_text(encoding="utf-8")
+    return render_notebook_html(output_dir / "executed.ipynb", stem)
