@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .claims import VERDICT_LABELS, Claim
 from .display import MetricDisplay, format_value
+from .fileio import atomic_write_text
 
 #: Verdict colours, the same as the badges of the report (colour-blind-safe).
 VERDICT_COLOURS = {
@@ -37,12 +38,25 @@ if TYPE_CHECKING:
 
 @functools.cache
 def vega_script() -> str:
-    """Vega, Vega-Lite and vega-embed in one script (from vl-convert-python, offline)."""
+    """Vega, Vega-Lite and vega-embed in one script (from vl-convert-python, offline).
+
+    Bundling takes seconds and depends only on the installed vl-convert, so the bundle is kept
+    in the environment (`<venv>/share/euclaims/`), one file per vl-convert version."""
+    import importlib.metadata
+
     import vl_convert
 
+    version = importlib.metadata.version("vl-convert-python")
+    cached = Path(sys.prefix) / "share" / "euclaims" / f"vega-bundle-{version}.js"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
     script = vl_convert.javascript_bundle()
     if "</script" in script.lower():
         raise RuntimeError("the Vega bundle contains '</script' and cannot be inlined")
+    try:
+        atomic_write_text(cached, script)
+    except OSError:
+        pass  # a read-only environment bundles on every build
     return script
 
 
