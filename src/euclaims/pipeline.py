@@ -180,6 +180,8 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from .engine import ENGINE_NAME
+
     staging = run.output_dir.with_name(f".staging-{run.output_dir.name}-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
@@ -194,6 +196,7 @@ def execute(run: Run, fingerprint_value: str, progress: bool = True) -> None:
             progress_bar=progress,
             cwd=str(notebook_path(run.stem).parent),
             execution_timeout=CELL_TIMEOUT,
+            engine_name=ENGINE_NAME,
         )
     except (DeadKernelError, CellTimeoutError) as exc:
         cell = _running_cell(executed)
@@ -348,6 +351,8 @@ def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
     validate_inputs({spec.stem: spec for spec, _ in stale})
     jobs_to_run = [(run, fingerprint(spec, run)) for spec, run in stale]
     if len(jobs_to_run) > 1 and jobs > 1:
+        from . import engine  # noqa: F401  (papermill and nbclient, imported once for the workers)
+
         with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent) as pool:
             list(pool.map(_execute_job, jobs_to_run))
     else:
