@@ -13,8 +13,10 @@ import hashlib
 import importlib.metadata
 import json
 import platform
+import queue
 import re
 import sys
+import threading
 from collections import Counter
 from html import unescape
 from pathlib import Path
@@ -869,7 +871,7 @@ FOOTER = (
 )
 
 
-def write_pdf(html_path: Path, pdf_path: Path) -> bool:
+def write_pdf(html_path: Path, pdf_path: Path, printer: PdfPrinter | None = None) -> bool:
     """Print the HTML to an A4 PDF with page numbers and bookmarks (headless Chromium).
 
     Links to other pages of reports/ become relative; nothing points to a local path. Says so
@@ -885,7 +887,7 @@ def write_pdf(html_path: Path, pdf_path: Path) -> bool:
         return False
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     try:
-        _print_pdf(binary, html_path, tmp)
+        _print_pdf(html_path, tmp, printer or PdfPrinter(binary))
     except Exception as exc:  # playwright's errors, a timeout, a browser that will not start
         tmp.unlink(missing_ok=True)
         pdf_path.unlink(missing_ok=True)
@@ -904,32 +906,71 @@ def write_pdf(html_path: Path, pdf_path: Path) -> bool:
 PDF_TIMEOUT_MS = 180_000
 
 
-def _print_pdf(binary: str, html_path: Path, tmp: Path) -> None:
-    """Print with Chromium through Playwright, then make links relative and bookmarks exact."""
-    from playwright.sync_api import sync_playwright
+class PdfPrinter:
+    """Headless Chromium started in a background thread, so that its start (seconds) overlaps
+    the rendering of the report; `print_pdf` prints one page with it, `close` stops it."""
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=binary, args=list(CHROMIUM_ARGS), timeout=PDF_TIMEOUT_MS
-        )
+    def __init__(self, binary: str) -> None:
+        self._requests: queue.Queue = queue.Queue()
+        self._results: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, args=(binary,), daemon=True)
+        self._thread.start()
+
+    def _serve(self, binary: str) -> None:
+        from playwright.sync_api import sync_playwright
+
         try:
-            page = browser.new_page()
-            page.set_default_timeout(PDF_TIMEOUT_MS)
-            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            page.pdf(
-                path=str(tmp),
-                format="A4",
-                margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=FOOTER,
-                print_background=True,
-                outline=True,
-                tagged=True,
-            )
-        finally:
-            browser.close()
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=binary, args=list(CHROMIUM_ARGS), timeout=PDF_TIMEOUT_MS
+                )
+                try:
+                    request = self._requests.get()
+                    if request is not None:
+                        _print_page(browser, *request)
+                finally:
+                    browser.close()
+        except Exception as exc:  # handed to print_pdf, which raises it in the build's thread
+            self._results.put(exc)
+            return
+        self._results.put(None)
+
+    def print_pdf(self, html_path: Path, tmp: Path) -> None:
+        self._requests.put((html_path, tmp))
+        error = self._results.get()
+        self._thread.join()
+        if error is not None:
+            raise error
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._requests.put(None)
+            self._thread.join()
+
+
+def _print_page(browser, html_path: Path, tmp: Path) -> None:
+    """Print the page without running its scripts: in print the static figures stand for the
+    charts the scripts would draw (same text, a second less)."""
+    page = browser.new_page(java_script_enabled=False)
+    page.set_default_timeout(PDF_TIMEOUT_MS)
+    page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    page.pdf(
+        path=str(tmp),
+        format="A4",
+        margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=FOOTER,
+        print_background=True,
+        outline=True,
+        tagged=True,
+    )
+
+
+def _print_pdf(html_path: Path, tmp: Path, printer: PdfPrinter) -> None:
+    """Print with Chromium through Playwright, then make links relative and bookmarks exact."""
+    printer.print_pdf(html_path, tmp)
     headings = html_headings(Path(html_path).read_text(encoding="utf-8"))
     finish_pdf(tmp, Path(html_path).resolve().parent, headings)
 
@@ -1045,6 +1086,25 @@ def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
     if complete and stamp.exists() and stamp.read_text().strip() == value:
         if not wants_pdf or pdf_fresh:
             return html_path
+    printer = PdfPrinter(chromium_binary()) if wants_pdf and not pdf_fresh else None
+    try:
+        _write_html_and_pdf(specs, html_path, pdf_path, wants_pdf, pdf, printer)
+    finally:
+        if printer is not None:
+            printer.close()
+    atomic_write_text(stamp, value + "\n")
+    return html_path
+
+
+def _write_html_and_pdf(
+    specs: dict[str, NotebookSpec],
+    html_path: Path,
+    pdf_path: Path,
+    wants_pdf: bool,
+    pdf: bool,
+    printer: PdfPrinter | None,
+) -> None:
+    """The pages, report.html and claims.jsonld, then the PDF (with `printer` when started)."""
     write_notebook_pages(list(specs))
     copy_results(specs)
     context = report_context(specs, pdf=wants_pdf)
@@ -1061,11 +1121,9 @@ def write_report(specs: dict[str, NotebookSpec], pdf: bool = True) -> Path:
             file=sys.stderr,
         )
     if pdf and not _pdf_is_fresh(html_path, pdf_path):
-        if write_pdf(html_path, pdf_path):
+        if write_pdf(html_path, pdf_path, printer):
             atomic_write_text(REPORTS_DIR / PDF_SOURCE_FILE, sha256_file(html_path) + "\n")
             print(f"wrote {_shown(pdf_path)}", file=sys.stderr)
-    atomic_write_text(stamp, value + "\n")
-    return html_path
 
 
 def _pdf_is_fresh(html_path: Path, pdf_path: Path) -> bool:
