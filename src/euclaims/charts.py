@@ -1,4 +1,5 @@
-"""Interactive charts for the HTML report (Vega-Altair): specification curves and time series.
+"""Interactive charts for the HTML report: specification curves (Vega-Lite written out) and time
+series (Vega-Altair).
 
 Each chart is a Vega-Lite specification (a dict) embedded in the report and drawn by the Vega
 scripts that `vl-convert-python` bundles, inlined in the page (no CDN). The PDF shows the
@@ -100,7 +101,6 @@ def specification_curve(
     verdict, the default circled; below: the choice each specification made. Hover shows the
     specification; None when fewer than two specifications have a value.
     """
-    import altair as alt
     import pandas as pd
 
     column = f"verdict:{claim.id}"
@@ -121,61 +121,105 @@ def specification_curve(
         "; ".join(f"{c} = {row[c]}" for c in choices) for _, row in own.iterrows()
     ]
     present = list(dict.fromkeys(own[column]))
-    colour = alt.Color(
-        "verdict:N",
-        title="Verdict",
-        scale=alt.Scale(
-            domain=[VERDICT_LABELS.get(v, v) for v in present],
-            range=[VERDICT_COLOURS.get(v, "#444444") for v in present],
-        ),
-        legend=alt.Legend(orient="top"),
-    )
-    hover = alt.selection_point(fields=["rank"], on="pointerover", empty=False)
-    x = alt.X(
-        "rank:Q",
-        title=f"{len(own)} specifications, ranked by {metric_display.label}",
-        scale=alt.Scale(domain=[0.5, len(own) + 0.5], nice=False, zero=False),
-        axis=alt.Axis(tickMinStep=1, format="d"),
-    )
-    tooltip = [
-        alt.Tooltip("rank:Q", title="Rank"),
-        alt.Tooltip("verdict:N", title="Verdict"),
-        alt.Tooltip("shown:N", title=metric_display.label),
-        alt.Tooltip("specification:N", title="Choices"),
-    ]
-    base = alt.Chart(own[["rank", "value", "verdict", "shown", "default", "specification"]])
-    points = base.mark_point(filled=True, size=45).encode(
-        x=x,
-        y=alt.Y("value:Q", title=metric_display.label, scale=alt.Scale(zero=False)),
-        color=colour,
-        tooltip=tooltip,
-        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.75)),
-        size=alt.condition(hover, alt.value(140), alt.value(45)),
-    )
-    default = (
-        base.transform_filter("datum.default")
-        .mark_point(size=220, color="black", strokeWidth=1.5)
-        .encode(x="rank:Q", y="value:Q", tooltip=tooltip)
-    )
-    top = (points + default).add_params(hover).properties(width="container", height=180)
     long = own.melt(
         id_vars=["rank", "verdict"], value_vars=choices, var_name="choice", value_name="taken"
     )
     long["level"] = long["choice"] + " = " + long["taken"].astype(str)
-    matrix = (
-        alt.Chart(long)
-        .mark_tick(thickness=2, size=10)
-        .encode(
-            x=x,
-            y=alt.Y("level:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.value("#333333"),
-            tooltip=["level:N", "rank:Q"],
-        )
-        .properties(width="container", height=max(40, 16 * long["level"].nunique()))
+    points = own[["rank", "value", "verdict", "shown", "default", "specification"]]
+    return _curve_spec(
+        points.to_dict(orient="records"),
+        long.to_dict(orient="records"),
+        colours=(
+            [VERDICT_LABELS.get(v, v) for v in present],
+            [VERDICT_COLOURS.get(v, "#444444") for v in present],
+        ),
+        label=metric_display.label,
+        levels=long["level"].nunique(),
     )
-    chart = alt.vconcat(top, matrix, spacing=6).resolve_scale(x="shared")
-    autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
-    return chart.properties(autosize=autosize).to_dict(validate=False)
+
+
+def _curve_spec(
+    points: list[dict], levels_taken: list[dict], colours: tuple[list, list], label: str,
+    levels: int,
+) -> dict[str, Any]:  # fmt: skip
+    """The Vega-Lite spec of a specification curve, written out (Altair took ~0.15 s per curve
+    to build the same dict): the ranked points with the default circled, the choices below."""
+    import altair as alt
+
+    count = len(points)
+    x = {
+        "field": "rank", "type": "quantitative",
+        "title": f"{count} specifications, ranked by {label}",
+        "scale": {"domain": [0.5, count + 0.5], "nice": False, "zero": False},
+        "axis": {"tickMinStep": 1, "format": "d"},
+    }  # fmt: skip
+    tooltip = [
+        {"field": "rank", "type": "quantitative", "title": "Rank"},
+        {"field": "verdict", "type": "nominal", "title": "Verdict"},
+        {"field": "shown", "type": "nominal", "title": label},
+        {"field": "specification", "type": "nominal", "title": "Choices"},
+    ]
+    domain, colour_range = colours
+
+    def on_hover(near: float, far: float) -> dict[str, Any]:
+        return {"condition": {"param": "hover", "value": near, "empty": False}, "value": far}
+
+    top = {
+        "data": {"name": "points"},
+        "layer": [
+            {
+                "name": "curve",
+                "mark": {"type": "point", "filled": True, "size": 45},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative", "title": label,
+                          "scale": {"zero": False}},
+                    "color": {"field": "verdict", "type": "nominal", "title": "Verdict",
+                              "scale": {"domain": domain, "range": colour_range},
+                              "legend": {"orient": "top"}},
+                    "tooltip": tooltip,
+                    "opacity": on_hover(1.0, 0.75),
+                    "size": on_hover(140, 45),
+                },
+            },
+            {
+                "mark": {"type": "point", "size": 220, "color": "black", "strokeWidth": 1.5},
+                "transform": [{"filter": "datum.default"}],
+                "encoding": {"x": {"field": "rank", "type": "quantitative"},
+                             "y": {"field": "value", "type": "quantitative"},
+                             "tooltip": tooltip},
+            },
+        ],
+        "width": "container",
+        "height": 180,
+    }  # fmt: skip
+    matrix = {
+        "data": {"name": "choices"},
+        "mark": {"type": "tick", "thickness": 2, "size": 10},
+        "encoding": {
+            "x": x,
+            "y": {"field": "level", "type": "nominal", "title": None, "sort": None,
+                  "axis": {"labelLimit": 260}},
+            "color": {"value": "#333333"},
+            "tooltip": [{"field": "level", "type": "nominal"},
+                        {"field": "rank", "type": "quantitative"}],
+        },
+        "width": "container",
+        "height": max(40, 16 * levels),
+    }  # fmt: skip
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
+        "params": [
+            {"name": "hover", "select": {"type": "point", "fields": ["rank"], "on": "pointerover"},
+             "views": ["curve"]},
+        ],
+        "vconcat": [top, matrix],
+        "spacing": 6,
+        "resolve": {"scale": {"x": "shared"}},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "datasets": {"points": points, "choices": levels_taken},
+    }  # fmt: skip
 
 
 def read_multiverse(path: Path) -> pd.DataFrame | None:
