@@ -8,7 +8,11 @@ the failing cell can be named) and on papermill's autosave timer during a long c
 
 from __future__ import annotations
 
+import os
+
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+from .kernels import SERVER_VARIABLE, forked_kernel_manager_class
 
 ENGINE_NAME = "euclaims"
 
@@ -38,7 +42,8 @@ class SaveAtEndsManager(NotebookExecutionManager):
 
 
 class SaveAtEndsEngine(NBClientEngine):
-    """papermill's nbclient engine with SaveAtEndsManager (as Engine.execute_notebook does)."""
+    """papermill's nbclient engine with SaveAtEndsManager (as Engine.execute_notebook does);
+    during a build its kernels are forked by the kernel server (euclaims.kernels)."""
 
     @classmethod
     def execute_notebook(
@@ -49,6 +54,8 @@ class SaveAtEndsEngine(NBClientEngine):
             nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
             autosave_cell_every=autosave_cell_every,
         )  # fmt: skip
+        if os.environ.get(SERVER_VARIABLE):
+            kwargs.setdefault("kernel_manager_class", forked_kernel_manager_class())
         manager.notebook_start()
         try:
             cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)

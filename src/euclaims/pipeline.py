@@ -350,14 +350,18 @@ def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
         print(f"[{state}] {run.stem} ({run.label})", file=sys.stderr)
     validate_inputs({spec.stem: spec for spec, _ in stale})
     jobs_to_run = [(run, fingerprint(spec, run)) for spec, run in stale]
-    if len(jobs_to_run) > 1 and jobs > 1:
-        from . import engine  # noqa: F401  (papermill and nbclient, imported once for the workers)
+    if not jobs_to_run:
+        return []
+    from . import engine  # noqa: F401  (papermill and nbclient, imported once for the workers)
+    from .kernels import kernel_server
 
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent) as pool:
-            list(pool.map(_execute_job, jobs_to_run))
-    else:
-        for job in jobs_to_run:
-            _execute_job(job)
+    with kernel_server():
+        if len(jobs_to_run) > 1 and jobs > 1:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent) as pool:
+                list(pool.map(_execute_job, jobs_to_run))
+        else:
+            for job in jobs_to_run:
+                _execute_job(job)
     return [f"{run.stem} ({run.label})" for _, run in stale]
 
 
