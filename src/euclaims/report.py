@@ -988,42 +988,36 @@ def finish_pdf(pdf: Path, base: Path, headings: list[str]) -> int:
     space at each line break of a wrapped heading; each title that matches a heading of
     `headings` once spaces are ignored takes that heading's text.
     """
-    import logging
+    import pikepdf
 
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    writer = PdfWriter(clone_from=PdfReader(pdf))
     prefix = base.as_uri() + "/"
     changed = 0
-    for page in writer.pages:
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            if not action or action.get("/S") != "/URI":
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        for page in document.pages:
+            for annotation in page.obj.get("/Annots", []):
+                action = annotation.get("/A")
+                if action is None or action.get("/S") != "/URI":
+                    continue
+                uri = str(action.get("/URI"))
+                if not uri.startswith("file:"):
+                    continue
+                if uri.startswith(prefix):
+                    action["/URI"] = pikepdf.String(uri[len(prefix) :])
+                else:
+                    del annotation["/A"]
+                changed += 1
+        exact = {re.sub(r"\s+", "", heading): heading for heading in headings}
+        outlines = document.Root.get("/Outlines")
+        stack = [outlines.get("/First")] if outlines is not None else []
+        while stack:
+            node = stack.pop()
+            if node is None:
                 continue
-            uri = str(action.get("/URI"))
-            if not uri.startswith("file:"):
-                continue
-            if uri.startswith(prefix):
-                action[NameObject("/URI")] = TextStringObject(uri[len(prefix) :])
-            else:
-                del annotation[NameObject("/A")]
-            changed += 1
-    exact = {re.sub(r"\s+", "", heading): heading for heading in headings}
-    item = writer._root_object.get("/Outlines")
-    stack = [item.get_object().get("/First")] if item else []
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
-        node = node.get_object()
-        title = re.sub(r"\s+", "", str(node.get("/Title", "")))
-        if title in exact:
-            node[NameObject("/Title")] = TextStringObject(exact[title])
-        stack += [node.get("/Next"), node.get("/First")]
-    writer.write(pdf)
+            title = re.sub(r"\s+", "", str(node.get("/Title", "")))
+            if title in exact:
+                node["/Title"] = pikepdf.String(exact[title])
+            stack += [node.get("/Next"), node.get("/First")]
+        document.save(pdf, deterministic_id=True)
     return changed
 
 
