@@ -18,7 +18,12 @@ def _with_class(table: pd.DataFrame, threshold_millions: float) -> pd.DataFrame:
 
 
 def _draw_band(ax: plt.Axes, band: pd.DataFrame, x: str = "log_population") -> None:
-    """OLS line (grey) and its 95% HC3 confidence band."""
+    """OLS line (grey) and its 95% HC3 confidence band.
+
+    The band is rounded to 10 decimals before drawing: the least-squares solve differs in the
+    last bits between CPUs (BLAS kernels), which moved antialiased pixels and so changed the
+    figure's bytes (notebooks/figures.sha256.json) from one machine to another."""
+    band = band.round(10)
     ax.fill_between(band[x], band["low"], band["high"], color="grey", alpha=0.2, linewidth=0)
     ax.plot(band[x], band["fit"], color="grey", linewidth=1)
 
