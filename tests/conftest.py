@@ -83,14 +83,21 @@ def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-#: Fixtures that need the whole project built: their tests run after all the others.
-BUILD_FIXTURES = {"built_full", "built", "built_copy", "clean_one"}
+#: Fixtures that need the clean build of the fastest notebook alone, or of the whole project.
+ONE_NOTEBOOK_FIXTURES = {"built", "built_copy"}
+FULL_BUILD_FIXTURES = {"built_full", "built_from_full"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that need a build last, so that the build (started in the background by
-    the first test, see `background_builds`) overlaps everything else."""
-    items.sort(key=lambda item: bool(BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))))
+    """Tests that need no build first, then those on the one-notebook build, then those on the
+    whole project: both builds start in the background with the first test (see
+    `background_builds`) and overlap the tests before them."""
+
+    def stage(item: pytest.Item) -> int:
+        names = set(getattr(item, "fixturenames", ()))
+        return 2 if names & FULL_BUILD_FIXTURES else 1 if names & ONE_NOTEBOOK_FIXTURES else 0
+
+    items.sort(key=stage)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -158,14 +165,13 @@ def finished_build(folder: Path, timeout: float = 3600) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def background_builds(request, tmp_path_factory) -> None:
-    """Start the builds the selected tests need when the first test runs: the whole project
-    (`built_full`) and, for the reproducibility test, a clean build of the fastest notebook
-    alone (`clean_one`). Once per run, whichever xdist worker comes first."""
+    """Start the builds that the selected tests need when the first test runs, once per run
+    (whichever xdist worker comes first): the whole project and the fastest notebook alone."""
     needed = set().union(*(getattr(item, "fixturenames", ()) for item in request.session.items))
-    if needed & BUILD_FIXTURES:
+    if needed & FULL_BUILD_FIXTURES:
         start_build(shared_dir(tmp_path_factory) / "full")
-    if "clean_one" in needed:
-        start_build(shared_dir(tmp_path_factory) / "clean_one", only=FAST_NOTEBOOK)
+    if needed & ONE_NOTEBOOK_FIXTURES:
+        start_build(shared_dir(tmp_path_factory) / "one", only=FAST_NOTEBOOK)
 
 
 @pytest.fixture(scope="session")
@@ -178,36 +184,27 @@ def built_full(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def clean_one(tmp_path_factory) -> Path:
-    """A clean build of a copy holding only the fastest notebook, independent of `built_full`
-    (its own copy and processes), finished."""
-    folder = shared_dir(tmp_path_factory) / "clean_one"
+def built(tmp_path_factory) -> Path:
+    """A clean build of a copy holding only the fastest notebook (its own copy and processes,
+    independent of `built_full`), shared by the xdist workers. Tests only read it, or run
+    commands that must leave it unchanged; tests that change it use `built_copy`."""
+    folder = shared_dir(tmp_path_factory) / "one"
     start_build(folder, only=FAST_NOTEBOOK)
     return finished_build(folder)
 
 
+@pytest.fixture
+def built_copy(built: Path, tmp_path: Path) -> Path:
+    """A private copy of `built` (outputs keep their modification times) for a test that
+    breaks or edits it: nothing to restore afterwards."""
+    return shutil.copytree(built, tmp_path / "project")
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, built_full: Path) -> Path:
-    """A copy holding only the fastest notebook, with its outputs taken from the one full build
-    (so it executes nothing new), shared by the xdist workers. Tests only read it, or run
-    commands that must leave it unchanged; tests that change it use `built_copy`."""
-    folder = shared_dir(tmp_path_factory) / "built"
-    folder.mkdir(exist_ok=True)
-    root = folder / "project"
-    with exclusive(folder / "make.lock"):
-        if not (folder / "done").exists():
-            shutil.rmtree(root, ignore_errors=True)
-            seed_one_notebook(root, built_full)
-            result = run_cli(root, "build", "--no-pdf", timeout=1800)
-            assert result.returncode == 0, result.stderr
-            assert "[run]" not in result.stderr, result.stderr
-            (folder / "done").touch()
-    return root
-
-
-def seed_one_notebook(root: Path, built_full: Path) -> None:
-    """Copy the project to `root` with only FAST_NOTEBOOK, and that notebook's outputs and
-    multiverse from `built_full`."""
+def built_from_full(tmp_path_factory, built_full: Path) -> Path:
+    """A copy holding only the fastest notebook, with that notebook's outputs and multiverse
+    taken from `built_full`; its build executes nothing and renders the report from them."""
+    root = tmp_path_factory.mktemp("from_full") / "project"
     copy_project(root, only=FAST_NOTEBOOK)
     processed = built_full / "data" / "processed"
     shutil.copytree(processed / FAST_NOTEBOOK, root / "data" / "processed" / FAST_NOTEBOOK)
@@ -220,13 +217,10 @@ def seed_one_notebook(root: Path, built_full: Path) -> None:
         curve = claim.get("specification_curve")
         if curve:
             shutil.copy2(processed / curve["file"], root / "data" / "processed" / curve["file"])
-
-
-@pytest.fixture
-def built_copy(built: Path, tmp_path: Path) -> Path:
-    """A private copy of `built` (outputs keep their modification times) for a test that
-    breaks or edits it: nothing to restore afterwards."""
-    return shutil.copytree(built, tmp_path / "project")
+    result = run_cli(root, "build", "--no-pdf", timeout=1800)
+    assert result.returncode == 0, result.stderr
+    assert "[run]" not in result.stderr, result.stderr
+    return root
 
 
 def run_cli(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -229,12 +229,12 @@ def test_concurrent_builds_do_not_corrupt_outputs(built_copy: Path):
     assert results.read_bytes() == reference
 
 
-def test_two_clean_builds_are_byte_identical(built_full: Path, built: Path, clean_one: Path):
+def test_two_clean_builds_are_byte_identical(built_full: Path, built_from_full: Path, built: Path):
     """Every kind of output (a notebook's results and figures, its multiverse table, summary and
-    curves, the report and its notebook page): the session's build of the whole project (its
-    outputs for the fastest notebook, and the report `built` renders from them) against a clean
-    build of that notebook alone in a separate copy (started in the background with the first
-    test, see conftest.background_builds)."""
+    curves, the report and its notebook page): the session's clean build of the whole project
+    (its outputs for the fastest notebook, and the report rendered from them) against the clean
+    build of that notebook alone in a separate copy (`built`; both start in the background with
+    the first test, see conftest.background_builds)."""
     from euclaims.reproducible import PATTERNS, output_checksums
 
     first_sums = output_checksums(built_full)
@@ -244,7 +244,7 @@ def test_two_clean_builds_are_byte_identical(built_full: Path, built: Path, clea
     assert any("/_multiverse/figures/" in path for path in first_sums)
     assert sum(path.endswith(".png") for path in first_sums) > 20
     assert "reports/report.html" in first_sums
-    first, second = output_checksums(built), output_checksums(clean_one)
+    first, second = output_checksums(built_from_full), output_checksums(built)
     for pattern in PATTERNS:  # every kind of output is compared
         assert any(Path(path).match(pattern) for path in first), pattern
     differing = sorted(p for p in first.keys() | second.keys()
