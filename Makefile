@@ -38,10 +38,12 @@ report: $(SETUP_STAMP) ## run stale notebooks (papermill) and the multiverse, wr
 	@$(BYTECODE)
 	$(PY) -m euclaims build
 
+# Two pytest-xdist workers; tests/conftest.py keeps each notebook's nbval cells on one worker and
+# builds the project once, in the background, for both.
 test: $(SETUP_STAMP) ## run the unit tests, pipeline tests and nbval over notebooks/
 	@$(BYTECODE)
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider -n 2
 
 extract: $(SETUP_STAMP) ## rebuild data/raw from the snapshots in $EUCLAIMS_UPSTREAM
 	$(PY) -m euclaims extract

@@ -1,13 +1,18 @@
-"""Shared fixtures: a throw-away copy of the project for tests that break things on purpose."""
+"""Shared fixtures: the project built once per run, and throw-away copies of it for tests that
+break things on purpose."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,11 +83,129 @@ def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+#: Fixtures that need the clean build of the fastest notebook alone, or of the whole project.
+ONE_NOTEBOOK_FIXTURES = {"built", "built_copy"}
+FULL_BUILD_FIXTURES = {"built_full", "built_from_full"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need no build first, then those on the one-notebook build, then those on the
+    whole project: both builds start in the background with the first test (see
+    `background_builds`) and overlap the tests before them."""
+
+    def stage(item: pytest.Item) -> int:
+        names = set(getattr(item, "fixturenames", ()))
+        return 2 if names & FULL_BUILD_FIXTURES else 1 if names & ONE_NOTEBOOK_FIXTURES else 0
+
+    items.sort(key=stage)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist: hand out tests one at a time, but each notebook's nbval cells together
+    (in order, to one worker: they share one kernel)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScheduling(config, log)
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder that every xdist worker of this run sees (the run's base temp folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` for the block: one process (xdist worker) at a time."""
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+#: Background builds started by this process (kept so that they are reaped, not warned about).
+_STARTED: list[subprocess.Popen] = []
+#: `build --no-pdf` in the background; `returncode` appears (atomically) when it ends.
+BUILD_SCRIPT = (
+    '"$0" -m euclaims build --no-pdf 2>"$1/build.log"; '
+    'echo $? >"$1/returncode.part" && mv "$1/returncode.part" "$1/returncode"'
+)
+
+
+def start_build(folder: Path, only: str | None = None) -> None:
+    """Copy the project to `folder`/project (with `only`, just that notebook) and start a clean
+    `build --no-pdf` there in the background, unless a process of this run already did."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with exclusive(folder / "start.lock"):
+        if (folder / "started").exists():
+            return
+        shutil.rmtree(folder / "project", ignore_errors=True)
+        root = copy_project(folder / "project", only=only)
+        env = {**os.environ, "EUCLAIMS_ROOT": str(root)}
+        command = ["sh", "-c", BUILD_SCRIPT, sys.executable, str(folder)]
+        _STARTED.append(subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL))
+        (folder / "started").touch()
+
+
+def finished_build(folder: Path, timeout: float = 3600) -> Path:
+    """The project that `start_build` builds in `folder`, once its build has succeeded."""
+    deadline = time.monotonic() + timeout
+    while not (folder / "returncode").exists():
+        assert time.monotonic() < deadline, f"the build in {folder} ran longer than {timeout} s"
+        time.sleep(0.2)
+    returncode = (folder / "returncode").read_text().strip()
+    assert returncode == "0", (folder / "build.log").read_text()
+    return folder / "project"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_builds(request, tmp_path_factory) -> None:
+    """Start the builds that the selected tests need when the first test runs, once per run
+    (whichever xdist worker comes first): the whole project and the fastest notebook alone."""
+    needed = set().union(*(getattr(item, "fixturenames", ()) for item in request.session.items))
+    if needed & FULL_BUILD_FIXTURES:
+        start_build(shared_dir(tmp_path_factory) / "full")
+    if needed & ONE_NOTEBOOK_FIXTURES:
+        start_build(shared_dir(tmp_path_factory) / "one", only=FAST_NOTEBOOK)
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, built_full: Path) -> Path:
-    """A copy holding only the fastest notebook, with its outputs taken from the one full build
-    (so it executes nothing new); tests restore what they touch."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "project", only=FAST_NOTEBOOK)
+def built_full(tmp_path_factory) -> Path:
+    """The whole project built once per run (HTML only), shared by the xdist workers: tests
+    only read it."""
+    folder = shared_dir(tmp_path_factory) / "full"
+    start_build(folder)
+    return finished_build(folder)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A clean build of a copy holding only the fastest notebook (its own copy and processes,
+    independent of `built_full`), shared by the xdist workers. Tests only read it, or run
+    commands that must leave it unchanged; tests that change it use `built_copy`."""
+    folder = shared_dir(tmp_path_factory) / "one"
+    start_build(folder, only=FAST_NOTEBOOK)
+    return finished_build(folder)
+
+
+@pytest.fixture
+def built_copy(built: Path, tmp_path: Path) -> Path:
+    """A private copy of `built` (outputs keep their modification times) for a test that
+    breaks or edits it: nothing to restore afterwards."""
+    return shutil.copytree(built, tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_from_full(tmp_path_factory, built_full: Path) -> Path:
+    """A copy holding only the fastest notebook, with that notebook's outputs and multiverse
+    taken from `built_full`; its build executes nothing and renders the report from them."""
+    root = tmp_path_factory.mktemp("from_full") / "project"
+    copy_project(root, only=FAST_NOTEBOOK)
     processed = built_full / "data" / "processed"
     shutil.copytree(processed / FAST_NOTEBOOK, root / "data" / "processed" / FAST_NOTEBOOK)
     multiverse = root / "data" / "processed" / "_multiverse"
@@ -97,50 +220,6 @@ def built(tmp_path_factory, built_full: Path) -> Path:
     result = run_cli(root, "build", "--no-pdf", timeout=1800)
     assert result.returncode == 0, result.stderr
     assert "[run]" not in result.stderr, result.stderr
-    return root
-
-
-REPRODUCIBILITY_TEST = "test_two_clean_builds_are_byte_identical"
-_SECOND_BUILD: dict[str, object] = {}
-
-
-def start_second_build(tmp_path_factory) -> None:
-    """Start the reproducibility test's second clean build of the whole project in the
-    background (once per session), so that it shares the cores with the first build and with
-    the tests that run meanwhile instead of running alone at the end."""
-    if _SECOND_BUILD:
-        return
-    root = copy_project(tmp_path_factory.mktemp("second") / "project")
-    log = root.parent / "build.log"
-    handle = log.open("w")
-    env = {**os.environ, "EUCLAIMS_ROOT": str(root)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "euclaims", "build", "--no-pdf"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=handle,
-    )  # fmt: skip
-    _SECOND_BUILD.update(root=root, log=log, process=process, handle=handle)
-
-
-@pytest.fixture(scope="session")
-def second_build(tmp_path_factory) -> Path:
-    """A second clean build of the whole project, independent of `built_full` (same inputs,
-    its own copy and processes), finished."""
-    start_second_build(tmp_path_factory)
-    process = _SECOND_BUILD["process"]
-    returncode = process.wait(timeout=3600)
-    _SECOND_BUILD["handle"].close()
-    assert returncode == 0, _SECOND_BUILD["log"].read_text()
-    return _SECOND_BUILD["root"]
-
-
-@pytest.fixture(scope="session")
-def built_full(tmp_path_factory, request) -> Path:
-    """The whole project built once (HTML only), for tests of the complete report."""
-    if any(item.name == REPRODUCIBILITY_TEST for item in request.session.items):
-        start_second_build(tmp_path_factory)
-    root = copy_project(tmp_path_factory.mktemp("full") / "project")
-    result = run_cli(root, "build", "--no-pdf", timeout=3600)
-    assert result.returncode == 0, result.stderr
     return root
 
 

@@ -46,9 +46,15 @@ def copied(built_full: Path, tmp_path_factory) -> Path:
     return target
 
 
-def test_first_screen_shows_every_verdict_offline(copied: Path, built_full: Path, chromium: str):
+@pytest.fixture(scope="module")
+def desktop(copied: Path, chromium: str):
+    """The copied report.html measured once at the desktop viewport, with its first screen."""
     screenshot = copied.parent / "first-screen.png"
-    check = check_page(copied / "report.html", chromium, screenshot, viewport=DESKTOP)
+    return check_page(copied / "report.html", chromium, screenshot, viewport=DESKTOP), screenshot
+
+
+def test_first_screen_shows_every_verdict_offline(desktop, built_full: Path):
+    check, screenshot = desktop
     claims = len(load_ledger(built_full / "claims.yaml"))
     assert check.console_errors == []
     assert check.external_requests == []
@@ -80,8 +86,8 @@ def test_every_link_of_a_copied_report_resolves(copied: Path):
     assert any(link.startswith("notebooks/") for link in links)
 
 
-def test_every_key_number_links_to_a_cell_that_exists(copied: Path, chromium: str):
-    check = check_page(copied / "report.html", chromium)
+def test_every_key_number_links_to_a_cell_that_exists(copied: Path, desktop):
+    check, _ = desktop
     assert len(check.key_number_links) >= 20
     targets = {}
     for link in check.key_number_links:
@@ -101,9 +107,10 @@ def test_notebook_pages_load_offline_without_duplicate_ids(copied: Path, chromiu
         assert check.duplicate_ids == [], page.name
 
 
-def test_pdf_is_a4_with_page_numbers_and_bookmarks(built: Path, chromium: str, tmp_path: Path):
+def test_pdf_is_a4_with_page_numbers_and_bookmarks(built_copy: Path, chromium: str):
     from pypdf import PdfReader
 
+    built = built_copy  # the PDF is written next to the HTML: a private copy
     html = built / "reports" / "report.html"
     pdf = built / "reports" / "report-test.pdf"
     try:

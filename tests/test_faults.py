@@ -1,5 +1,6 @@
-"""Fault injection on a built project copy: every fault stops `build` with a message naming the
-file, column, row or parameter, and leaves data/processed and reports untouched."""
+"""Fault injection on a private copy of the built one-notebook project (`built_copy`): every
+fault stops `build` with a message naming the file, column, row or parameter, and leaves
+data/processed and reports untouched."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,18 +16,6 @@ from conftest import run_cli, tree_state
 pytestmark = pytest.mark.slow
 POPULATION = "data/raw/population_eurostat.csv"
 MEMBERSHIP = "data/raw/member_states.csv"
-
-
-@contextmanager
-def restored(root: Path, *relative: str):
-    """Put the named files (and the manifest) back as they were after the block."""
-    names = {*relative, "data/raw/datapackage.json"}
-    saved = {name: (root / name).read_bytes() for name in names if (root / name).exists()}
-    try:
-        yield
-    finally:
-        for name, payload in saved.items():
-            (root / name).write_bytes(payload)
 
 
 def set_bytes(root: Path, relative: str, payload: bytes, record_checksum: bool) -> None:
@@ -58,7 +46,6 @@ def replace_in_line(index: int, old: str, new: str) -> Callable[[list[str]], lis
 FAULTS = {
     "missing raw file": (
         lambda root: (root / POPULATION).unlink(),
-        [POPULATION],
         r"population_eurostat.csv: file is missing; restore it with `git checkout -- data/raw`",
     ),
     "checksum mismatch": (
@@ -68,22 +55,18 @@ FAULTS = {
             (root / POPULATION).read_bytes().replace(b"8351643", b"8351645"),
             False,
         ),
-        [POPULATION],
         r"population_eurostat.csv: sha256 [0-9a-f]{64} does not match the manifest",
     ),
     "truncated file": (
         lambda root: set_bytes(root, MEMBERSHIP, (root / MEMBERSHIP).read_bytes()[:150], False),
-        [MEMBERSHIP],
         r"member_states.csv: sha256 .* changed or truncated",
     ),
     "empty file": (
         lambda root: set_bytes(root, MEMBERSHIP, b"", True),
-        [MEMBERSHIP],
         r"member_states.csv: file is empty",
     ),
     "wrong column type": (
         lambda root: edit_lines(root, POPULATION, replace_in_line(3, ",8408121,", ",many,")),
-        [POPULATION],
         r"population_eurostat.csv: schema violation\n  column 'population', row 4: "
         r"check dtype\('int64'\) failed \(value 'many'\)\n  Fix the file",
     ),
@@ -91,7 +74,6 @@ FAULTS = {
         lambda root: edit_lines(
             root, MEMBERSHIP, lambda lines: [line.rsplit(",", 1)[0] + "\n" for line in lines]
         ),
-        [MEMBERSHIP],
         r"member_states.csv: schema violation\n  column 'other_names' is missing",
     ),
     "unexpected extra column": (
@@ -103,18 +85,15 @@ FAULTS = {
                 for i, line in enumerate(lines)
             ],
         ),
-        [MEMBERSHIP],
         r"member_states.csv: schema violation\n  column 'extra' is not in the schema "
         r"\(unexpected extra column",
     ),
     "duplicate keys": (
         lambda root: edit_lines(root, POPULATION, lambda lines: lines + [lines[1]]),
-        [POPULATION],
         r"population_eurostat.csv: schema violation\n.*row 337",
     ),
     "negative population": (
         lambda root: edit_lines(root, POPULATION, replace_in_line(5, ",8507786,", ",-8507786,")),
-        [POPULATION],
         r"population_eurostat.csv: schema violation\n  column 'population', row 6: "
         r"check greater_than\(0\) failed \(value -8507786\)",
     ),
@@ -125,14 +104,12 @@ FAULTS = {
             (root / MEMBERSHIP).read_bytes().replace(b"Austria", b"\xffstria"),
             True,
         ),
-        [MEMBERSHIP],
         r"member_states.csv: line 2 is not valid UTF-8",
     ),
     "parameter of the wrong type": (
         lambda root: (root / "params.yaml").write_text(
             (root / "params.yaml").read_text().replace("default: 10.0", "default: ten")
         ),
-        ["params.yaml"],
         r"params.yaml: notebook .small_states_institutions.: parameter "
         r".small_state_threshold_millions.: expected a number, got .ten.",
     ),
@@ -140,7 +117,6 @@ FAULTS = {
         lambda root: (root / "params.yaml").write_text(
             (root / "params.yaml").read_text().replace('15.0: "A lenient', '75.0: "A lenient')
         ),
-        ["params.yaml"],
         r"params.yaml: notebook 'small_states_institutions': alternatives: "
         r"parameter 'small_state_threshold_millions': 75.0 is above the maximum 50.0",
     ),
@@ -152,19 +128,16 @@ FAULTS = {
                 "small_states_institutions:\n", "small_states_institutions:\n  sweeps: {}\n", 1
             )
         ),
-        ["params.yaml"],
         r"params.yaml: notebook 'small_states_institutions': unknown key\(s\) \['sweeps'\]",
     ),
     "malformed params.yaml": (
         lambda root: (root / "params.yaml").write_text("small_states_institutions: [\n"),
-        ["params.yaml"],
         r"params.yaml: not valid YAML",
     ),
     "malformed claims.yaml": (
         lambda root: (root / "claims.yaml").write_text(
             (root / "claims.yaml").read_text() + "  - id: [broken\n"
         ),
-        ["claims.yaml"],
         r"claims.yaml: not valid YAML",
     ),
     "rule naming an unknown metric": (
@@ -173,7 +146,6 @@ FAULTS = {
             .read_text()
             .replace("when: small_to_large_ratio_tested > 1", "when: small_to_large_ratio_eu29 > 1")
         ),
-        ["claims.yaml"],
         r"claim 'small-states-outnumber-large': rule names \['small_to_large_ratio_eu29'\]",
     ),
 }
@@ -185,20 +157,19 @@ def outputs(root: Path) -> dict:
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_fault_stops_build_with_a_precise_message(built: Path, fault: str):
-    inject, touched, message = FAULTS[fault]
-    before = outputs(built)
-    with restored(built, *touched):
-        inject(built)
-        result = run_cli(built, "build", "--no-pdf")
+def test_fault_stops_build_with_a_precise_message(built_copy: Path, fault: str):
+    inject, message = FAULTS[fault]
+    before = outputs(built_copy)
+    inject(built_copy)
+    result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode == 1, result.stderr
     assert re.search(message, result.stderr, re.S), result.stderr
     assert "Traceback" not in result.stderr
-    assert outputs(built) == before
-    assert not list((built / "data/processed").glob("**/.staging-*"))
+    assert outputs(built_copy) == before
+    assert not list((built_copy / "data/processed").glob("**/.staging-*"))
 
 
-def test_interrupted_build_is_redone_and_matches(built: Path, tmp_path: Path):
+def test_interrupted_build_is_redone_and_matches(built_copy: Path):
     """Kill a build while a notebook runs; the next build re-runs it and gives the same bytes."""
     import os
     import signal
@@ -207,78 +178,75 @@ def test_interrupted_build_is_redone_and_matches(built: Path, tmp_path: Path):
     import time
 
     reference = {
-        path: (built / path).read_bytes()
+        path: (built_copy / path).read_bytes()
         for path in ("data/processed/small_states_institutions/results.json", "reports/report.html")
     }
-    notebook = built / "notebooks/small_states_institutions.ipynb"
-    with restored(built, "notebooks/small_states_institutions.ipynb"):
-        # a harmless edit makes the notebook stale without changing its results
-        data = json.loads(notebook.read_text())
-        data["cells"][0]["source"].append("\n")
-        notebook.write_text(json.dumps(data))
-        env = {**os.environ, "EUCLAIMS_ROOT": str(built)}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "euclaims", "build", "--no-pdf"],
-            cwd=built, env=env, stderr=subprocess.PIPE, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not list((built / "data/processed").glob("**/.staging-*/executed.ipynb")):
-            assert time.monotonic() < deadline, "the build never started a notebook"
-            time.sleep(0.05)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        result = run_cli(built, "build", "--no-pdf")
-        assert result.returncode == 0, result.stderr
-        assert "[run] small_states_institutions (default)" in result.stderr
-    result = run_cli(built, "build", "--no-pdf")
+    notebook = built_copy / "notebooks/small_states_institutions.ipynb"
+    # a harmless edit makes the notebook stale without changing its results
+    data = json.loads(notebook.read_text())
+    data["cells"][0]["source"].append("\n")
+    notebook.write_text(json.dumps(data))
+    env = {**os.environ, "EUCLAIMS_ROOT": str(built_copy)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "euclaims", "build", "--no-pdf"],
+        cwd=built_copy, env=env, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not list((built_copy / "data/processed").glob("**/.staging-*/executed.ipynb")):
+        assert time.monotonic() < deadline, "the build never started a notebook"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode == 0, result.stderr
+    assert "[run] small_states_institutions (default)" in result.stderr
     for path, payload in reference.items():
-        assert (built / path).read_bytes() == payload, path
-    assert not list((built / "data/processed").glob("**/.staging-*"))
+        assert (built_copy / path).read_bytes() == payload, path
+    assert not list((built_copy / "data/processed").glob("**/.staging-*"))
 
 
-def test_concurrent_builds_do_not_corrupt_outputs(built: Path):
+def test_concurrent_builds_do_not_corrupt_outputs(built_copy: Path):
     import os
     import subprocess
     import sys
 
-    reference = (built / "data/processed/small_states_institutions/results.json").read_bytes()
-    try:
-        with restored(built, "notebooks/small_states_institutions.ipynb"):
-            notebook = built / "notebooks/small_states_institutions.ipynb"
-            data = json.loads(notebook.read_text())
-            data["cells"][0]["source"].append("\n\n")
-            notebook.write_text(json.dumps(data))
-            env = {**os.environ, "EUCLAIMS_ROOT": str(built)}
-            command = [sys.executable, "-m", "euclaims", "build", "--no-pdf"]
-            runs = [
-                subprocess.Popen(command, cwd=built, env=env, stderr=subprocess.PIPE, text=True)
-                for _ in range(2)
-            ]
-            errors = [run.communicate()[1] for run in runs]
-        assert [run.returncode for run in runs] == [0, 0], errors
-        # the lock serialises them: exactly one of the two executed the notebook
-        assert sum("[run] small_states_institutions (default)" in e for e in errors) == 1
-        results = built / "data/processed/small_states_institutions/results.json"
-        assert results.read_bytes() == reference
-    finally:
-        assert run_cli(built, "build", "--no-pdf").returncode == 0
+    reference = (built_copy / "data/processed/small_states_institutions/results.json").read_bytes()
+    notebook = built_copy / "notebooks/small_states_institutions.ipynb"
+    data = json.loads(notebook.read_text())
+    data["cells"][0]["source"].append("\n\n")
+    notebook.write_text(json.dumps(data))
+    env = {**os.environ, "EUCLAIMS_ROOT": str(built_copy)}
+    command = [sys.executable, "-m", "euclaims", "build", "--no-pdf"]
+    runs = [
+        subprocess.Popen(command, cwd=built_copy, env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    errors = [run.communicate()[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    # the lock serialises them: exactly one of the two executed the notebook
+    assert sum("[run] small_states_institutions (default)" in e for e in errors) == 1
+    results = built_copy / "data/processed/small_states_institutions/results.json"
+    assert results.read_bytes() == reference
 
 
-def test_two_clean_builds_are_byte_identical(built_full: Path, second_build: Path):
-    """Every notebook's results and figures, the multiverse tables and curves, and the report:
-    two clean builds of the whole project in separate copies (the second runs in the background
-    from the start of the session, see conftest.start_second_build)."""
-    from euclaims.reproducible import output_checksums
+def test_two_clean_builds_are_byte_identical(built_full: Path, built_from_full: Path, built: Path):
+    """Every kind of output (a notebook's results and figures, its multiverse table, summary and
+    curves, the report and its notebook page): the session's clean build of the whole project
+    (its outputs for the fastest notebook, and the report rendered from them) against the clean
+    build of that notebook alone in a separate copy (`built`; both start in the background with
+    the first test, see conftest.background_builds)."""
+    from euclaims.reproducible import PATTERNS, output_checksums
 
-    second = second_build
-    first_sums, second_sums = output_checksums(built_full), output_checksums(second)
+    first_sums = output_checksums(built_full)
     for stem in ("sanctions_consensus", "small_states_behaviour"):
         assert f"data/processed/{stem}/results.json" in first_sums
     assert any("/_multiverse/" in path and path.endswith(".csv") for path in first_sums)
     assert any("/_multiverse/figures/" in path for path in first_sums)
     assert sum(path.endswith(".png") for path in first_sums) > 20
     assert "reports/report.html" in first_sums
-    differing = sorted(p for p in first_sums.keys() | second_sums.keys()
-                       if first_sums.get(p) != second_sums.get(p))  # fmt: skip
+    first, second = output_checksums(built_from_full), output_checksums(built)
+    for pattern in PATTERNS:  # every kind of output is compared
+        assert any(Path(path).match(pattern) for path in first), pattern
+    differing = sorted(p for p in first.keys() | second.keys()
+                       if first.get(p) != second.get(p))  # fmt: skip
     assert not differing, differing

@@ -1,4 +1,5 @@
-"""The whole pipeline on a copy of the project: parameters, caching, failures, ledger edits."""
+"""The whole pipeline on a copy of the project: parameters, caching, failures, ledger edits
+(tests that change the copy get a private one, `built_copy`)."""
 
 from __future__ import annotations
 
@@ -51,98 +52,82 @@ def test_second_build_executes_nothing_and_is_fast(built):
     assert elapsed < 2.0  # includes interpreter start-up; `make report` no-op is measured in bench
 
 
-def test_unknown_parameter_exits_nonzero_and_writes_nothing(built):
-    before = outputs(built)
-    result = run_cli(built, "run", STEM, "-p", "no_such_parameter", "1")
+def test_unknown_parameter_exits_nonzero_and_writes_nothing(built_copy):
+    before = outputs(built_copy)
+    result = run_cli(built_copy, "run", STEM, "-p", "no_such_parameter", "1")
     assert result.returncode != 0
     assert "no_such_parameter" in result.stderr
-    assert outputs(built) == before
+    assert outputs(built_copy) == before
 
 
-def test_invalid_parameter_value_is_named(built):
-    before = outputs(built)
-    result = run_cli(built, "run", STEM, "-p", "small_state_threshold_millions", "many")
+def test_invalid_parameter_value_is_named(built_copy):
+    before = outputs(built_copy)
+    result = run_cli(built_copy, "run", STEM, "-p", "small_state_threshold_millions", "many")
     assert result.returncode != 0
     assert (
         "small_state_threshold_millions" in result.stderr and "expected a number" in result.stderr
     )
-    assert outputs(built) == before
+    assert outputs(built_copy) == before
 
 
-def test_corrupted_raw_file_stops_build_naming_it(built):
-    path = built / "data/raw/population_eurostat.csv"
+def test_corrupted_raw_file_stops_build_naming_it(built_copy):
+    path = built_copy / "data/raw/population_eurostat.csv"
     original = path.read_bytes()
-    (built / "params.yaml").write_text((built / "params.yaml").read_text())  # unchanged
-    before = outputs(built)
-    try:
-        path.write_bytes(original[: len(original) // 2])
-        # touch the notebook's inputs so the build has to rerun it
-        result = run_cli(built, "build", "--no-pdf")
-    finally:
-        path.write_bytes(original)
+    (built_copy / "params.yaml").write_text((built_copy / "params.yaml").read_text())  # unchanged
+    before = outputs(built_copy)
+    path.write_bytes(original[: len(original) // 2])
+    # touch the notebook's inputs so the build has to rerun it
+    result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode != 0
     assert "population_eurostat.csv: sha256" in result.stderr
-    assert outputs(built) == before
+    assert outputs(built_copy) == before
 
 
-def test_notebook_raising_midrun_leaves_outputs_untouched(built):
-    notebook = built / "notebooks" / f"{STEM}.ipynb"
-    original = notebook.read_text()
-    data = json.loads(original)
+def test_notebook_raising_midrun_leaves_outputs_untouched(built_copy):
+    notebook = built_copy / "notebooks" / f"{STEM}.ipynb"
+    data = json.loads(notebook.read_text())
     code = [cell for cell in data["cells"] if cell["cell_type"] == "code"]
     code[1]["source"] = ["raise RuntimeError('injected failure')\n"]  # the cell after parameters
-    before = outputs(built)
-    try:
-        notebook.write_text(json.dumps(data))
-        result = run_cli(built, "build", "--no-pdf")
-    finally:
-        notebook.write_text(original)
+    before = outputs(built_copy)
+    notebook.write_text(json.dumps(data))
+    result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode != 0
     assert re.search(
         rf"notebook {STEM} \(default\) failed in cell \d+: RuntimeError", result.stderr
     )
     assert "injected failure" in result.stderr
-    assert outputs(built) == before
-    assert (built / "data/processed/_failed" / f"{STEM}--default.ipynb").exists()
-    assert not list((built / "data/processed").glob(".staging-*"))
+    assert outputs(built_copy) == before
+    assert (built_copy / "data/processed/_failed" / f"{STEM}--default.ipynb").exists()
+    assert not list((built_copy / "data/processed").glob(".staging-*"))
 
 
-def test_editing_a_ledger_threshold_changes_the_verdict(built):
-    ledger = built / "claims.yaml"
-    original = ledger.read_text()
-    record_path = built / "data/processed" / STEM / "results.json"
+def test_editing_a_ledger_threshold_changes_the_verdict(built_copy):
+    ledger = built_copy / "claims.yaml"
+    record_path = built_copy / "data/processed" / STEM / "results.json"
     assert (
         json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]["verdict"]
         == "partly_supported"
     )
-    try:
-        ledger.write_text(
-            original.replace(
-                "when: small_to_large_ratio_tested >= 2", "when: small_to_large_ratio_tested >= 1.2"
-            )
+    ledger.write_text(
+        ledger.read_text().replace(
+            "when: small_to_large_ratio_tested >= 2", "when: small_to_large_ratio_tested >= 1.2"
         )
-        result = run_cli(built, "build", "--no-pdf")
-        assert result.returncode == 0, result.stderr
-        verdict = json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]
-        assert verdict["verdict"] == "supported"
-        assert "Supported" in (built / "reports/report.html").read_text()
-    finally:
-        ledger.write_text(original)
-        assert run_cli(built, "build", "--no-pdf").returncode == 0
+    )
+    result = run_cli(built_copy, "build", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]
+    assert verdict["verdict"] == "supported"
+    assert "Supported" in (built_copy / "reports/report.html").read_text()
 
 
-def test_malformed_claims_file_is_named(built):
-    ledger = built / "claims.yaml"
-    original = ledger.read_text()
-    before = outputs(built)
-    try:
-        ledger.write_text(original + "\n  - id: [broken\n")
-        result = run_cli(built, "build", "--no-pdf")
-    finally:
-        ledger.write_text(original)
+def test_malformed_claims_file_is_named(built_copy):
+    ledger = built_copy / "claims.yaml"
+    before = outputs(built_copy)
+    ledger.write_text(ledger.read_text() + "\n  - id: [broken\n")
+    result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode != 0
     assert "claims.yaml: not valid YAML" in result.stderr
-    assert outputs(built) == before
+    assert outputs(built_copy) == before
 
 
 def test_report_is_self_contained_and_lists_every_claim(built_full):
@@ -189,22 +174,17 @@ def test_every_testable_claim_has_a_computed_verdict(built_full):
         assert robustness["specifications"] >= 1 and robustness["agree"] >= 1, claim.id
 
 
-def test_text_from_data_is_escaped_in_the_report(built):
-    ledger = built / "claims.yaml"
-    original = ledger.read_text()
+def test_text_from_data_is_escaped_in_the_report(built_copy):
+    ledger = built_copy / "claims.yaml"
     injected = "Small <script>alert(1)</script> & large"
-    try:
-        ledger.write_text(
-            original.replace(
-                "paraphrase: Small member states greatly outnumber the large ones.",
-                f'paraphrase: "{injected}"',
-            )
+    ledger.write_text(
+        ledger.read_text().replace(
+            "paraphrase: Small member states greatly outnumber the large ones.",
+            f'paraphrase: "{injected}"',
         )
-        result = run_cli(built, "report", "--no-pdf")
-        assert result.returncode == 0, result.stderr
-        html = (built / "reports/report.html").read_text()
-    finally:
-        ledger.write_text(original)
-        assert run_cli(built, "build", "--no-pdf").returncode == 0
+    )
+    result = run_cli(built_copy, "report", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    html = (built_copy / "reports/report.html").read_text()
     assert "<script>alert(1)" not in html  # the report's own inline script is fine
     assert "Small &lt;script&gt;alert(1)&lt;/script&gt; &amp; large" in html
