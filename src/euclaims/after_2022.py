@@ -12,7 +12,9 @@ is compared by its first day unless said otherwise.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,9 +80,12 @@ def days_between(start: str, end: str) -> int:
 # --- inputs ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Inputs:
-    """The notebook's data/raw tables, read and validated once (picklable)."""
+    """The notebook's data/raw tables, read and validated once (picklable).
+
+    Hashable by identity (eq=False), so each analysis' metrics can be cached per inputs object.
+    """
 
     membership: pd.DataFrame
     exports_monthly: pd.DataFrame
@@ -824,12 +829,26 @@ def evidence_latest_date(metrics: dict[str, Any]) -> str:
     return max(dates)
 
 
+@functools.lru_cache(maxsize=512, typed=True)
+def cached_metrics(analysis: Callable[..., dict[str, Any]], inputs: Inputs, *args: Any) -> dict:
+    """`analysis(inputs, *args)`, computed once per inputs object and arguments: each analysis
+    reads a few of the parameters, so most specifications repeat it (typed: 2 and 2.0 are kept
+    apart). Treat the result as read-only."""
+    return analysis(inputs, *args)
+
+
+def levada_inputs_metrics(inputs: Inputs, *args: Any) -> dict[str, Any]:
+    """`levada_metrics` of the inputs' Levada table (so it can be cached per inputs object)."""
+    return levada_metrics(inputs.levada, *args)
+
+
 def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
     """Every metric of the notebook for one specification (all params.yaml parameters)."""
     p = parameters
     metrics: dict[str, Any] = {}
     metrics.update(
-        trade_metrics(
+        cached_metrics(
+            trade_metrics,
             inputs,
             p["trade_base_year"],
             p["trade_end_period"],
@@ -838,12 +857,18 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        sanctions_metrics(
-            inputs, p["escalation_date"], p["gap_policy"], p["veto_scope"], p["regimes_checked"]
+        cached_metrics(
+            sanctions_metrics,
+            inputs,
+            p["escalation_date"],
+            p["gap_policy"],
+            p["veto_scope"],
+            p["regimes_checked"],
         )
     )
     metrics.update(
-        eastern_metrics(
+        cached_metrics(
+            eastern_metrics,
             inputs,
             p["essay_date"],
             p["escalation_date"],
@@ -854,7 +879,8 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        defence_metrics(
+        cached_metrics(
+            defence_metrics,
             inputs,
             p["escalation_date"],
             p["milex_source"],
@@ -864,8 +890,9 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        levada_metrics(
-            inputs.levada,
+        cached_metrics(
+            levada_inputs_metrics,
+            inputs,
             p["levada_hope_first_year"],
             p["levada_hope_last_year"],
             p["essay_date"],
