@@ -12,9 +12,7 @@ is compared by its first day unless said otherwise.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +23,7 @@ from . import data
 from .claims import Claim, evaluate_claim
 from .defence import period_bounds
 from .hindsight import eastern_members
+from .memo import cached_step
 from .sanctions import gdp_table, russia_trade_baseline
 from .sizes import members_on
 
@@ -829,25 +828,20 @@ def evidence_latest_date(metrics: dict[str, Any]) -> str:
     return max(dates)
 
 
-@functools.lru_cache(maxsize=512, typed=True)
-def cached_metrics(analysis: Callable[..., dict[str, Any]], inputs: Inputs, *args: Any) -> dict:
-    """`analysis(inputs, *args)`, computed once per inputs object and arguments: each analysis
-    reads a few of the parameters, so most specifications repeat it (typed: 2 and 2.0 are kept
-    apart). Treat the result as read-only."""
-    return analysis(inputs, *args)
-
-
 def levada_inputs_metrics(inputs: Inputs, *args: Any) -> dict[str, Any]:
-    """`levada_metrics` of the inputs' Levada table (so it can be cached per inputs object)."""
+    """`levada_metrics` of the inputs' Levada table (a step of the inputs, for `cached_step`)."""
     return levada_metrics(inputs.levada, *args)
 
 
 def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
-    """Every metric of the notebook for one specification (all params.yaml parameters)."""
+    """Every metric of the notebook for one specification (all params.yaml parameters).
+
+    Each analysis reads a few of the parameters and is computed once per choice of them
+    (`memo.cached_step`)."""
     p = parameters
     metrics: dict[str, Any] = {}
     metrics.update(
-        cached_metrics(
+        cached_step(
             trade_metrics,
             inputs,
             p["trade_base_year"],
@@ -857,7 +851,7 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        cached_metrics(
+        cached_step(
             sanctions_metrics,
             inputs,
             p["escalation_date"],
@@ -867,7 +861,7 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        cached_metrics(
+        cached_step(
             eastern_metrics,
             inputs,
             p["essay_date"],
@@ -879,7 +873,7 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        cached_metrics(
+        cached_step(
             defence_metrics,
             inputs,
             p["escalation_date"],
@@ -890,7 +884,7 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        cached_metrics(
+        cached_step(
             levada_inputs_metrics,
             inputs,
             p["levada_hope_first_year"],
