@@ -1085,26 +1085,14 @@ def defence_step(
     (Newcombe for the participation shares, Welch across states for the support means)."""
     _one_of("pesco_date", pesco_date, PESCO_DATES)
     _one_of("support_measure", support_measure, SUPPORT_MEASURES)
-    threshold = small_state_threshold_millions
-    launch_date, latest_date = pesco_launch_date(inputs.pesco), pesco_last_date(inputs.pesco)
-    latest_year = int(inputs.population["year"].max())
-    keep = (lambda t: t.drop(index=DENMARK, errors="ignore")) if without_denmark else (lambda t: t)
-    launch = keep(pesco_by_size(inputs.membership, inputs.population, inputs.pesco, launch_date,
-                                int(launch_date[:4]), threshold))  # fmt: skip
-    latest = keep(pesco_by_size(inputs.membership, inputs.population, inputs.pesco, latest_date,
-                                latest_year, threshold))  # fmt: skip
-    support = eurobarometer_support(inputs.eurobarometer)
-    column = "support_pct" if support_measure == "for_share" else "support_pct_with_opinion"
-    chosen = support.assign(support_pct=support[column])
-    by_size = support_by_size(
-        chosen, inputs.membership, inputs.population, eurobarometer_population_year, threshold
-    ).join(launch[["pesco"]])
-    by_size = keep(by_size)
-    fit = ols_fit(by_size, "support_pct")
-    means = share_by_class(by_size, "support_pct")
-    small = by_size.loc[by_size["size_class"] == "small", "support_pct"]
-    large = by_size.loc[by_size["size_class"] == "large", "support_pct"]
-    eb_low, eb_high = welch_interval(small, large)
+    threshold, without_denmark = small_state_threshold_millions, bool(without_denmark)
+    launch_date, latest_date, launch, latest = cached_step(
+        pesco_tables, inputs, threshold, without_denmark
+    )
+    chosen, by_size, fit, means, (eb_low, eb_high) = cached_step(
+        support_step, inputs, threshold, without_denmark, support_measure,
+        eurobarometer_population_year,
+    )  # fmt: skip
     reference = launch if pesco_date == "launch" else latest
     shares = share_by_class(reference, "pesco")
     gap = pesco_difference(reference)
@@ -1135,6 +1123,58 @@ def defence_step(
         **fit_metrics(fit, f"{prefix}_common_defence"),
     }  # fmt: skip
     return Defence(launch, latest, launch_date, latest_date, chosen, by_size, fit, metrics)
+
+
+def keep_denmark(table: pd.DataFrame, without_denmark: bool) -> pd.DataFrame:
+    """`table` without Denmark's row if `without_denmark` (the table itself otherwise)."""
+    return table.drop(index=DENMARK, errors="ignore") if without_denmark else table
+
+
+def pesco_tables(
+    inputs: Inputs, threshold_millions: float, without_denmark: bool
+) -> tuple[str, str, pd.DataFrame, pd.DataFrame]:
+    """PESCO's launch and latest dates and `pesco_by_size` on each (population of the launch
+    year and of the latest year), Denmark left out if `without_denmark`."""
+    launch_date, latest_date = pesco_launch_date(inputs.pesco), pesco_last_date(inputs.pesco)
+    latest_year = int(inputs.population["year"].max())
+    launch = pesco_by_size(inputs.membership, inputs.population, inputs.pesco, launch_date,
+                           int(launch_date[:4]), threshold_millions)  # fmt: skip
+    latest = pesco_by_size(inputs.membership, inputs.population, inputs.pesco, latest_date,
+                           latest_year, threshold_millions)  # fmt: skip
+    return (
+        launch_date,
+        latest_date,
+        keep_denmark(launch, without_denmark),
+        keep_denmark(latest, without_denmark),
+    )
+
+
+def support_step(
+    inputs: Inputs,
+    threshold_millions: float,
+    without_denmark: bool,
+    support_measure: str,
+    population_year: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict, tuple[float | None, float | None]]:
+    """Eurobarometer support (the chosen measure in `support_pct`), the members with size class
+    and PESCO at launch, the fit on ln(population), the class means and their Welch interval."""
+    _, _, launch, _ = cached_step(pesco_tables, inputs, threshold_millions, without_denmark)
+    support = eurobarometer_support(inputs.eurobarometer)
+    column = "support_pct" if support_measure == "for_share" else "support_pct_with_opinion"
+    chosen = support.assign(support_pct=support[column])
+    by_size = support_by_size(
+        chosen, inputs.membership, inputs.population, population_year, threshold_millions
+    ).join(launch[["pesco"]])
+    by_size = keep_denmark(by_size, without_denmark)
+    small = by_size.loc[by_size["size_class"] == "small", "support_pct"]
+    large = by_size.loc[by_size["size_class"] == "large", "support_pct"]
+    return (
+        chosen,
+        by_size,
+        ols_fit(by_size, "support_pct"),
+        share_by_class(by_size, "support_pct"),
+        welch_interval(small, large),
+    )
 
 
 def defence_difference_table(metrics: dict[str, Any]) -> pd.DataFrame:
