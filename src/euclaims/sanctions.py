@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from . import data
+from .sizes import members_on
 
 #: Exposure measures: name -> (column of `exposure_table`, axis label with unit).
 MEASURES = {
@@ -729,13 +730,6 @@ def max_consistent_veto_probability(
     if excess(1.0) >= 0:
         return 1.0
     return float(brentq(excess, 0.0, 1.0, xtol=1e-12))
-
-
-def members_on(membership: pd.DataFrame, date: str) -> list[str]:
-    """ISO codes of EU members on `date` (YYYY-MM-DD), sorted."""
-    joined = membership["accession_date"] <= date
-    stayed = membership["exit_date"].isna() | (membership["exit_date"] > date)
-    return sorted(membership.loc[joined & stayed, "country"])
 
 
 def renewal_electorates(inputs: Inputs, until: str) -> list[list[str]]:
