@@ -175,11 +175,13 @@ def class_share(values: pd.Series, table: pd.DataFrame, size_class: str = "small
     Every member of `table` needs a value; missing ones raise an error naming them.
     """
     aligned = values.reindex(table.index)
-    missing = aligned[aligned.isna()].index.tolist()
-    if missing:
-        raise ValueError(f"no value for {', '.join(missing)} ({values.name or 'values'})")
+    missing = aligned.isna().to_numpy()
+    if missing.any():
+        names = aligned.index[missing].tolist()
+        raise ValueError(f"no value for {', '.join(names)} ({values.name or 'values'})")
     total = float(aligned.sum())
-    return float(aligned[table["size_class"] == size_class].sum()) / total
+    in_class = table["size_class"].to_numpy() == size_class  # numpy: faster than pandas strings
+    return float(aligned[in_class].sum()) / total
 
 
 def prefixed(summary: dict[str, float | int], suffix: str) -> dict[str, float | int]:
