@@ -209,3 +209,30 @@ def test_specification_curve_is_written_and_deterministic(toy, tmp_path, monkeyp
     assert first["file"] == "_multiverse/figures/toy-claim.png"
     assert (tmp_path / "mv" / "figures" / "toy-claim.png").stat().st_size > 1000
     assert multiverse_plots.rule_thresholds(claims[0], "ratio") == [1.0, 2.0]
+
+
+def test_pool_runs_give_each_notebook_to_one_worker_unless_it_outweighs_an_even_share():
+    runs = multiverse.pool_runs({"big": 10, "small": 4, "default_only": 1}, jobs=2)
+    assert runs == [("big", 1, 7), ("big", 7, 10), ("small", 1, 4)]  # share: 12 / 2 = 6
+    covered = {(stem, i) for stem, start, stop in runs for i in range(start, stop)}
+    assert covered == {("big", i) for i in range(1, 10)} | {("small", i) for i in range(1, 4)}
+    assert multiverse.pool_runs({"a": 4, "b": 4}, jobs=2) == [("a", 1, 4), ("b", 1, 4)]
+    assert multiverse.pool_runs({"a": 5}, jobs=1) == [("a", 1, 5)]
+
+
+def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
+    from types import SimpleNamespace
+
+    from euclaims import analyses
+
+    module = SimpleNamespace(load_inputs=lambda: "inputs", evaluate=lambda inputs, **p: dict(p))
+    monkeypatch.setattr(analyses, "has_evaluate", lambda stem: True)
+    monkeypatch.setattr(analyses, "analysis_module", lambda stem: module)
+    grids = {"one": [{"x": i} for i in range(9)], "two": [{"x": -i} for i in range(5)]}
+    whole_grid = lambda grid, claims: (grid, len(grid))  # noqa: E731
+    monkeypatch.setattr(multiverse, "notebook_specifications", whole_grid)
+    monkeypatch.setattr(multiverse, "_outcome", lambda spec, claims, grid, results, *rest: results)
+    outcomes = multiverse.evaluate_notebooks(
+        {stem: (grid, [], grid[0]) for stem, grid in grids.items()}, jobs=2
+    )
+    assert outcomes == grids

@@ -23,6 +23,7 @@ from . import data
 from .claims import Claim, evaluate_claim
 from .defence import period_bounds
 from .hindsight import eastern_members
+from .memo import cached_step
 from .sanctions import gdp_table, russia_trade_baseline
 from .sizes import members_on
 
@@ -78,9 +79,12 @@ def days_between(start: str, end: str) -> int:
 # --- inputs ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Inputs:
-    """The notebook's data/raw tables, read and validated once (picklable)."""
+    """The notebook's data/raw tables, read and validated once (picklable).
+
+    Hashable by identity (eq=False), so each analysis' metrics can be cached per inputs object.
+    """
 
     membership: pd.DataFrame
     exports_monthly: pd.DataFrame
@@ -267,11 +271,21 @@ def trade_table(
     inputs: Inputs, base_year: int, end_choice: str, measure: str, exposure_year: int
 ) -> pd.DataFrame:
     """Per EU27 member: exposure, exports before and after, change; most exposed first."""
-    change = trade_change(inputs.exports_monthly, base_year, end_choice)
-    table = change.join(exposure(inputs.trade_baseline, inputs.gdp, measure, exposure_year))
+    change = cached_step(trade_change_step, inputs, base_year, end_choice)
+    table = change.join(cached_step(exposure_step, inputs, measure, exposure_year))
     return table.rename(columns={measure: "exposure_pct"}).sort_values(
         "exposure_pct", ascending=False, kind="stable"
     )
+
+
+def trade_change_step(inputs: Inputs, base_year: int, end_choice: str) -> pd.DataFrame:
+    """`trade_change` of the inputs' monthly exports (a step for `cached_step`)."""
+    return trade_change(inputs.exports_monthly, base_year, end_choice)
+
+
+def exposure_step(inputs: Inputs, measure: str, year: int) -> pd.Series:
+    """`exposure` of the inputs' trade baseline and GDP (a step for `cached_step`)."""
+    return exposure(inputs.trade_baseline, inputs.gdp, measure, year)
 
 
 def trade_metrics(
@@ -452,6 +466,20 @@ def states_list(codes: pd.Series) -> str:
     return ";".join(values) if values else "none"
 
 
+def regime_summary_step(
+    inputs: Inputs, regimes_checked: str, since: str, gap_policy: str, check_date: str
+) -> pd.DataFrame:
+    """`regime_summary` of the regimes of `regimes_checked` (a step for `cached_step`)."""
+    return regime_summary(
+        inputs.decisions, REGIME_SETS[regimes_checked], since, gap_policy, check_date
+    )
+
+
+def veto_resolutions_step(inputs: Inputs, veto_scope: str, since: str) -> pd.DataFrame:
+    """`veto_resolutions` of the vetoes in scope since `since` (a step for `cached_step`)."""
+    return veto_resolutions(vetoes_in_scope(inputs.vetoes, veto_scope, since), inputs.decisions)
+
+
 def sanctions_metrics(
     inputs: Inputs, escalation_date: str, gap_policy: str, veto_scope: str, regimes_checked: str
 ) -> dict[str, Any]:
@@ -463,12 +491,10 @@ def sanctions_metrics(
     dates = list(packages["adopted_date"])
     intervals = package_intervals(dates, escalation_date, latest)
     check_date = dates[-1] if dates else latest
-    regimes = regime_summary(
-        decisions, REGIME_SETS[regimes_checked], escalation_date, gap_policy, check_date
+    regimes = cached_step(
+        regime_summary_step, inputs, regimes_checked, escalation_date, gap_policy, check_date
     )
-    vetoes = veto_resolutions(
-        vetoes_in_scope(inputs.vetoes, veto_scope, escalation_date), decisions
-    )
+    vetoes = cached_step(veto_resolutions_step, inputs, veto_scope, escalation_date)
     between = [days_between(a, b) for a, b in zip(dates[:-1], dates[1:], strict=True)]
     return {
         "sanctions_packages_since_2022_count": len(dates),
@@ -560,6 +586,14 @@ def aligned_count(alignment: pd.DataFrame, definition: str) -> int:
     return int((alignment["as_russia"] >= 1).sum())
 
 
+def crimea_alignment(inputs: Inputs) -> pd.DataFrame:
+    """`alignment_with_russia` of the eastern members on the Crimea resolution (68/262)."""
+    crimea_vote = [r for r in inputs.resolutions.index if r.endswith("68/262")]
+    return alignment_with_russia(
+        inputs.votes_wide, crimea_vote, list(inputs.eastern), "not_alignment"
+    )
+
+
 def eastern_metrics(
     inputs: Inputs,
     essay_date: str,
@@ -576,8 +610,7 @@ def eastern_metrics(
     alignment = alignment_with_russia(inputs.votes_wide, chosen, eastern, abstention)
     vetoes = vetoes_in_scope(inputs.vetoes, veto_scope, essay_date)
     by_eastern = vetoes[vetoes["country"].isin(eastern)]
-    crimea_vote = [r for r in table.index if r.endswith("68/262")]
-    old = alignment_with_russia(inputs.votes_wide, crimea_vote, eastern, "not_alignment")
+    old = cached_step(crimea_alignment, inputs)
     return {
         "eastern_members_count": len(eastern),
         "eastern_members_aligned_with_russia_count": aligned_count(alignment, alignment_definition),
@@ -824,12 +857,21 @@ def evidence_latest_date(metrics: dict[str, Any]) -> str:
     return max(dates)
 
 
+def levada_inputs_metrics(inputs: Inputs, *args: Any) -> dict[str, Any]:
+    """`levada_metrics` of the inputs' Levada table (a step of the inputs, for `cached_step`)."""
+    return levada_metrics(inputs.levada, *args)
+
+
 def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
-    """Every metric of the notebook for one specification (all params.yaml parameters)."""
+    """Every metric of the notebook for one specification (all params.yaml parameters).
+
+    Each analysis reads a few of the parameters and is computed once per choice of them
+    (`memo.cached_step`)."""
     p = parameters
     metrics: dict[str, Any] = {}
     metrics.update(
-        trade_metrics(
+        cached_step(
+            trade_metrics,
             inputs,
             p["trade_base_year"],
             p["trade_end_period"],
@@ -838,12 +880,18 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        sanctions_metrics(
-            inputs, p["escalation_date"], p["gap_policy"], p["veto_scope"], p["regimes_checked"]
+        cached_step(
+            sanctions_metrics,
+            inputs,
+            p["escalation_date"],
+            p["gap_policy"],
+            p["veto_scope"],
+            p["regimes_checked"],
         )
     )
     metrics.update(
-        eastern_metrics(
+        cached_step(
+            eastern_metrics,
             inputs,
             p["essay_date"],
             p["escalation_date"],
@@ -854,7 +902,8 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        defence_metrics(
+        cached_step(
+            defence_metrics,
             inputs,
             p["escalation_date"],
             p["milex_source"],
@@ -864,8 +913,9 @@ def evaluate(inputs: Inputs, **parameters: Any) -> dict[str, Any]:
         )
     )
     metrics.update(
-        levada_metrics(
-            inputs.levada,
+        cached_step(
+            levada_inputs_metrics,
+            inputs,
             p["levada_hope_first_year"],
             p["levada_hope_last_year"],
             p["essay_date"],

@@ -20,6 +20,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from . import data
+from .memo import cached_step
 from .sizes import members_on, size_table_on
 
 #: The fixed seed of the bootstrap, so that two runs give identical intervals.
@@ -363,34 +364,27 @@ def vulnerability_step(
     russia_loss_end_year: int,
 ) -> Exposure:
     """Openness, growth volatility and the Russia export loss against the size measure (OLS,
-    HC3), with the effects detectable at 80% power (tables are shared: do not modify them)."""
+    HC3), with the effects detectable at 80% power (tables are shared: do not modify them).
+
+    Each indicator is computed once per choice of the parameters it reads (`memo.cached_step`).
+    """
     _one_of("openness_measure", openness_measure, OPENNESS_MEASURES)
     _one_of("volatility_series", volatility_series, VOLATILITY_SERIES)
-    if openness_measure == "goods_services_wdi":
-        openness = wdi_openness(inputs.wdi, inputs.macro, openness_year)
-    else:
-        openness = trade_openness(inputs.trade, inputs.macro, openness_year)
-    if volatility_series == "real_growth":
-        volatility = real_growth_volatility(
-            inputs.wdi, inputs.macro, growth_period_start, growth_period_end
-        )
-    else:
-        last = int(inputs.macro["year"].max())
-        if growth_period_end > last:
-            raise ValueError(
-                f"parameter 'growth_period_end': {growth_period_end} is after {last}, the last "
-                "year of the current-US$ GDP series; use volatility_series real_growth"
-            )
-        volatility = growth_volatility(inputs.macro, growth_period_start, growth_period_end)
+    openness, openness_ols = cached_step(
+        openness_fit, inputs, openness_measure, openness_year, size_measure
+    )
+    volatility, volatility_ols = cached_step(
+        volatility_fit, inputs, volatility_series, growth_period_start, growth_period_end,
+        size_measure,
+    )  # fmt: skip
+    russia_loss, russia_ols = cached_step(
+        russia_loss_fit, inputs, russia_loss_end_year, size_measure
+    )
     base_year = russia_base_year(inputs.comtrade)
-    russia_loss = russia_export_loss(inputs.comtrade, inputs.macro, base_year, russia_loss_end_year)
-    openness = add_size(openness, inputs.macro, openness_year, size_measure)
-    volatility = add_size(volatility, inputs.macro, growth_period_start, size_measure)
-    russia_loss = add_size(russia_loss, inputs.macro, base_year, size_measure)
     fits = {
-        "openness": ols_fit(openness, "openness_pct", "log_size"),
-        "growth_volatility": ols_fit(volatility, "growth_volatility_pp", "log_size"),
-        "russia_export_loss": ols_fit(russia_loss, "russia_export_loss_pp", "log_size"),
+        "openness": openness_ols,
+        "growth_volatility": volatility_ols,
+        "russia_export_loss": russia_ols,
     }
     metrics = {
         **fit_metrics(fits["openness"], "openness"),
@@ -403,6 +397,45 @@ def vulnerability_step(
         "russia_export_loss_end_year": russia_loss_end_year,
     }
     return Exposure(openness, volatility, russia_loss, fits, metrics)
+
+
+def openness_fit(
+    inputs: Inputs, openness_measure: str, openness_year: int, size_measure: str
+) -> tuple[pd.DataFrame, dict]:
+    """Openness in `openness_year` (with `log_size`) and its OLS fit on the size measure."""
+    if openness_measure == "goods_services_wdi":
+        openness = wdi_openness(inputs.wdi, inputs.macro, openness_year)
+    else:
+        openness = trade_openness(inputs.trade, inputs.macro, openness_year)
+    openness = add_size(openness, inputs.macro, openness_year, size_measure)
+    return openness, ols_fit(openness, "openness_pct", "log_size")
+
+
+def volatility_fit(
+    inputs: Inputs, volatility_series: str, start: int, end: int, size_measure: str
+) -> tuple[pd.DataFrame, dict]:
+    """Growth volatility start..end (with `log_size` of `start`) and its OLS fit."""
+    if volatility_series == "real_growth":
+        volatility = real_growth_volatility(inputs.wdi, inputs.macro, start, end)
+    else:
+        last = int(inputs.macro["year"].max())
+        if end > last:
+            raise ValueError(
+                f"parameter 'growth_period_end': {end} is after {last}, the last "
+                "year of the current-US$ GDP series; use volatility_series real_growth"
+            )
+        volatility = growth_volatility(inputs.macro, start, end)
+    volatility = add_size(volatility, inputs.macro, start, size_measure)
+    return volatility, ols_fit(volatility, "growth_volatility_pp", "log_size")
+
+
+def russia_loss_fit(inputs: Inputs, end_year: int, size_measure: str) -> tuple[pd.DataFrame, dict]:
+    """The export loss to Russia from the first Comtrade year to `end_year` (with `log_size`)
+    and its OLS fit."""
+    base_year = russia_base_year(inputs.comtrade)
+    russia_loss = russia_export_loss(inputs.comtrade, inputs.macro, base_year, end_year)
+    russia_loss = add_size(russia_loss, inputs.macro, base_year, size_measure)
+    return russia_loss, ols_fit(russia_loss, "russia_export_loss_pp", "log_size")
 
 
 def exposure_table(exposure: Exposure) -> pd.DataFrame:
@@ -552,11 +585,15 @@ def vote_level_counts(events: pd.DataFrame) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=32)
 def resample_weights(units: int, draws: int, seed: int = BOOTSTRAP_SEED) -> np.ndarray:
-    """draws x units matrix: how often each unit is drawn in each bootstrap resample (read-only)."""
+    """draws x units matrix: how often each unit is drawn in each bootstrap resample (read-only).
+
+    Floats holding whole numbers: their product with whole-number counts is exact (the same as
+    in integers) and runs as a fast float matrix product.
+    """
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, units, size=(draws, units))
     offsets = (np.arange(draws)[:, None] * units + picks).ravel()
-    weights = np.bincount(offsets, minlength=draws * units).reshape(draws, units)
+    weights = np.bincount(offsets, minlength=draws * units).reshape(draws, units).astype(float)
     weights.setflags(write=False)
     return weights
 
@@ -673,9 +710,17 @@ def metrics_without_state(
     large_state_lone_dissent_share_without_gb."""
     rest = events[events["country"] != country]
     intervals = bootstrap_class_differences(rest, draws, seed)
-    full = coalition_metrics(
-        lone_dissent_summary(rest), intervals["lone_share"], intervals["co_dissenters"]
-    )
+    return suffixed_metrics(lone_dissent_summary(rest), intervals, country)
+
+
+def suffixed_metrics(
+    summary: pd.DataFrame,
+    intervals: dict[str, tuple[float | None, float | None]],
+    country: str,
+) -> dict[str, float | None]:
+    """The coalition metrics of `metrics_without_state`, from the summary and intervals of the
+    events without `country`'s own dissents, named with the suffix `_without_<country>`."""
+    full = coalition_metrics(summary, intervals["lone_share"], intervals["co_dissenters"])
     suffix = f"_without_{country.lower()}"
     keys = (
         "small_state_lone_dissent_share", "large_state_lone_dissent_share",
@@ -744,22 +789,56 @@ def coalition_step(
     without the UK's own dissents (the `_without_gb` metrics)."""
     if bootstrap_draws < 100:
         raise ValueError(f"parameter 'bootstrap_draws': {bootstrap_draws} is below 100")
-    mask = votes_in_period(inputs.votes, inputs.membership, vote_period, essay_date)
-    votes = inputs.votes[mask]
-    events = inputs.events[bool(dissent_includes_abstention)]
-    events = events[events["vote_id"].isin(votes["vote_id"])]
-    events = classify_events(events, inputs.population, small_state_threshold_millions)
-    coverage = vote_coverage(votes, events)
-    if without_gb:
-        events = events[events["country"] != UNITED_KINGDOM]
-    summary = lone_dissent_summary(events)
-    intervals = bootstrap_class_differences(events, bootstrap_draws)
+    period = (small_state_threshold_millions, bool(dissent_includes_abstention), vote_period,
+              essay_date)  # fmt: skip
+    votes, classified = cached_step(period_events, inputs, *period)
+    coverage = vote_coverage(votes, classified)
+    events, summary, intervals = cached_step(
+        class_differences, inputs, *period, without_gb, bootstrap_draws
+    )
+    _, rest_summary, rest_intervals = cached_step(
+        class_differences, inputs, *period, True, bootstrap_draws
+    )
     metrics = {
         **coalition_metrics(summary, intervals["lone_share"], intervals["co_dissenters"]),
-        **metrics_without_state(events, UNITED_KINGDOM, bootstrap_draws),
+        **suffixed_metrics(rest_summary, rest_intervals, UNITED_KINGDOM),
         **coverage,
     }
     return Coalitions(votes, events, summary, intervals, metrics)
+
+
+def period_events(
+    inputs: Inputs,
+    threshold_millions: float,
+    include_abstention: bool,
+    vote_period: str,
+    essay_date: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The votes of `vote_period` and their dissent events with the dissenters' size classes."""
+    mask = votes_in_period(inputs.votes, inputs.membership, vote_period, essay_date)
+    votes = inputs.votes[mask]
+    events = inputs.events[include_abstention]
+    events = events[events["vote_id"].isin(votes["vote_id"])]
+    return votes, classify_events(events, inputs.population, threshold_millions)
+
+
+def class_differences(
+    inputs: Inputs,
+    threshold_millions: float,
+    include_abstention: bool,
+    vote_period: str,
+    essay_date: str,
+    without_gb: bool,
+    draws: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[float | None, float | None]]]:
+    """The period's dissent events (the UK's own left out if `without_gb`), the per-class
+    summary and the bootstrap intervals of the small-minus-large differences."""
+    _, events = cached_step(
+        period_events, inputs, threshold_millions, include_abstention, vote_period, essay_date
+    )
+    if without_gb:
+        events = events[events["country"] != UNITED_KINGDOM]
+    return events, lone_dissent_summary(events), bootstrap_class_differences(events, draws)
 
 
 def difference_rows(metrics: dict[str, Any], rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -1006,26 +1085,14 @@ def defence_step(
     (Newcombe for the participation shares, Welch across states for the support means)."""
     _one_of("pesco_date", pesco_date, PESCO_DATES)
     _one_of("support_measure", support_measure, SUPPORT_MEASURES)
-    threshold = small_state_threshold_millions
-    launch_date, latest_date = pesco_launch_date(inputs.pesco), pesco_last_date(inputs.pesco)
-    latest_year = int(inputs.population["year"].max())
-    keep = (lambda t: t.drop(index=DENMARK, errors="ignore")) if without_denmark else (lambda t: t)
-    launch = keep(pesco_by_size(inputs.membership, inputs.population, inputs.pesco, launch_date,
-                                int(launch_date[:4]), threshold))  # fmt: skip
-    latest = keep(pesco_by_size(inputs.membership, inputs.population, inputs.pesco, latest_date,
-                                latest_year, threshold))  # fmt: skip
-    support = eurobarometer_support(inputs.eurobarometer)
-    column = "support_pct" if support_measure == "for_share" else "support_pct_with_opinion"
-    chosen = support.assign(support_pct=support[column])
-    by_size = support_by_size(
-        chosen, inputs.membership, inputs.population, eurobarometer_population_year, threshold
-    ).join(launch[["pesco"]])
-    by_size = keep(by_size)
-    fit = ols_fit(by_size, "support_pct")
-    means = share_by_class(by_size, "support_pct")
-    small = by_size.loc[by_size["size_class"] == "small", "support_pct"]
-    large = by_size.loc[by_size["size_class"] == "large", "support_pct"]
-    eb_low, eb_high = welch_interval(small, large)
+    threshold, without_denmark = small_state_threshold_millions, bool(without_denmark)
+    launch_date, latest_date, launch, latest = cached_step(
+        pesco_tables, inputs, threshold, without_denmark
+    )
+    chosen, by_size, fit, means, (eb_low, eb_high) = cached_step(
+        support_step, inputs, threshold, without_denmark, support_measure,
+        eurobarometer_population_year,
+    )  # fmt: skip
     reference = launch if pesco_date == "launch" else latest
     shares = share_by_class(reference, "pesco")
     gap = pesco_difference(reference)
@@ -1056,6 +1123,58 @@ def defence_step(
         **fit_metrics(fit, f"{prefix}_common_defence"),
     }  # fmt: skip
     return Defence(launch, latest, launch_date, latest_date, chosen, by_size, fit, metrics)
+
+
+def keep_denmark(table: pd.DataFrame, without_denmark: bool) -> pd.DataFrame:
+    """`table` without Denmark's row if `without_denmark` (the table itself otherwise)."""
+    return table.drop(index=DENMARK, errors="ignore") if without_denmark else table
+
+
+def pesco_tables(
+    inputs: Inputs, threshold_millions: float, without_denmark: bool
+) -> tuple[str, str, pd.DataFrame, pd.DataFrame]:
+    """PESCO's launch and latest dates and `pesco_by_size` on each (population of the launch
+    year and of the latest year), Denmark left out if `without_denmark`."""
+    launch_date, latest_date = pesco_launch_date(inputs.pesco), pesco_last_date(inputs.pesco)
+    latest_year = int(inputs.population["year"].max())
+    launch = pesco_by_size(inputs.membership, inputs.population, inputs.pesco, launch_date,
+                           int(launch_date[:4]), threshold_millions)  # fmt: skip
+    latest = pesco_by_size(inputs.membership, inputs.population, inputs.pesco, latest_date,
+                           latest_year, threshold_millions)  # fmt: skip
+    return (
+        launch_date,
+        latest_date,
+        keep_denmark(launch, without_denmark),
+        keep_denmark(latest, without_denmark),
+    )
+
+
+def support_step(
+    inputs: Inputs,
+    threshold_millions: float,
+    without_denmark: bool,
+    support_measure: str,
+    population_year: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict, tuple[float | None, float | None]]:
+    """Eurobarometer support (the chosen measure in `support_pct`), the members with size class
+    and PESCO at launch, the fit on ln(population), the class means and their Welch interval."""
+    _, _, launch, _ = cached_step(pesco_tables, inputs, threshold_millions, without_denmark)
+    support = eurobarometer_support(inputs.eurobarometer)
+    column = "support_pct" if support_measure == "for_share" else "support_pct_with_opinion"
+    chosen = support.assign(support_pct=support[column])
+    by_size = support_by_size(
+        chosen, inputs.membership, inputs.population, population_year, threshold_millions
+    ).join(launch[["pesco"]])
+    by_size = keep_denmark(by_size, without_denmark)
+    small = by_size.loc[by_size["size_class"] == "small", "support_pct"]
+    large = by_size.loc[by_size["size_class"] == "large", "support_pct"]
+    return (
+        chosen,
+        by_size,
+        ols_fit(by_size, "support_pct"),
+        share_by_class(by_size, "support_pct"),
+        welch_interval(small, large),
+    )
 
 
 def defence_difference_table(metrics: dict[str, Any]) -> pd.DataFrame:

@@ -31,8 +31,10 @@ WEIGHTINGS: dict[str, dict[str, float]] = {
 EDA_COLLABORATIVE_BENCHMARK_PCT = 35.0
 
 
+@lru_cache(maxsize=4096)
 def period_bounds(value: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day covered by an ISO date of day, month or year precision."""
+    """First and last day covered by an ISO date of day, month or year precision (cached: the
+    same dates are parsed in every specification)."""
     if not isinstance(value, str) or len(value) not in (4, 7, 10):
         raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     if len(value) == 10:

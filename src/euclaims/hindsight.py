@@ -21,6 +21,7 @@ from scipy import stats
 
 from . import data
 from .claims import VERDICT_LABELS, Claim, evaluate_claim
+from .memo import cached_step
 from .plotting import A4_WIDTH_INCHES
 from .sizes import classify_sizes, members_on, population_of
 
@@ -934,11 +935,13 @@ def nationalism_metrics(
         inputs.membership, set(shares["country"]), states_choice, essay_date, latest
     )
     weights = weights_for(states, inputs.population_wb, int(essay_date[:4]), weighting)
-    before = shares_in_force(shares, essay_date)
-    after = shares_in_force(shares, latest)
+    before = cached_step(measure_in_force, inputs, measure, borderline, essay_date)
+    after = cached_step(measure_in_force, inputs, measure, borderline, latest)
     change = weighted_mean_change(before, after, weights)
-    years = populism_years(inputs)
-    first = shares_in_force(shares, f"{years[0]:04d}-12-31").reindex(states)
+    years = cached_step(populism_years, inputs)
+    first_year_end = f"{years[0]:04d}-12-31"
+    first = cached_step(measure_in_force, inputs, measure, borderline, first_year_end)
+    first = first.reindex(states)
     return {
         "nationalist_vote_share_first_year_pct": float((weights * first).sum()),
         "nationalist_vote_share_essay_pct": change["before"],
@@ -958,6 +961,11 @@ def nationalism_metrics(
         ),
         "populism_resolved": reaches(latest, resolution),
     }
+
+
+def measure_in_force(inputs: Inputs, measure: str, borderline: str, date: str) -> pd.Series:
+    """`shares_in_force` on `date` of the measure's shares (`cached_measure_shares`)."""
+    return shares_in_force(cached_measure_shares(inputs, measure, borderline), date)
 
 
 def nationalism_measures_table(
@@ -1166,14 +1174,15 @@ def evaluate(
     country_weighting: str,
     populism_states: str,
 ) -> dict[str, Any]:
-    """Every metric of the hindsight notebook for one specification (pure, deterministic)."""
+    """Every metric of the hindsight notebook for one specification (pure, deterministic).
+
+    Each step reads a few of the parameters and is computed once per choice of them
+    (`memo.cached_step`)."""
     resolution = add_years(essay_date, forecast_horizon_years)
-    populist_by_year = cached_populist_by_year(inputs, populist_borderline)
-    years = populism_years(inputs)
     metrics = {
-        **brexit_metrics(
-            inputs.membership,
-            inputs.composition,
+        **cached_step(
+            brexit_step,
+            inputs,
             brexit_referendum_date,
             membership_source,
             collapse_measure,
@@ -1182,34 +1191,28 @@ def evaluate(
         **cached_eastern_metrics(
             inputs, eastern_enlargement_from, ukraine_resolution, eastern_vetoes_since
         ),
-        **pesco_metrics(
-            inputs.pesco,
-            inputs.membership,
-            inputs.population,
-            small_state_threshold_millions,
-            pesco_without_opt_out,
-            resolution,
+        **cached_step(
+            pesco_step, inputs, small_state_threshold_millions, pesco_without_opt_out, resolution
         ),
-        **summit_metrics(
-            inputs.summits, summits_cutoff_date, summits_rows_counted, summits_until, essay_date
-        ),
-        **migration_metrics(
-            inputs.council,
-            inputs.vetoes,
+        **cached_step(
+            summit_step,
+            inputs,
+            summits_cutoff_date,
+            summits_rows_counted,
+            summits_until,
+            essay_date,
+        ),  # fmt: skip
+        **cached_step(
+            migration_step,
+            inputs,
             migration_act_selection,
             migration_measure,
             migration_split_year,
             resolution,
         ),
-        **populism_metrics(
-            populist_by_year,
-            mean_by_year(populist_by_year, inputs.population_wb, country_weighting),
-            inputs.elections,
-            cached_unmapped_count(inputs, "populist", populist_borderline),
-            len(without_parlgov_id(inputs.families, "populist", populist_borderline, years)),
-            int(essay_date[:4]),
-        ),
-        **nationalism_metrics(
+        **cached_step(populism_step, inputs, populist_borderline, country_weighting, essay_date),
+        **cached_step(
+            nationalism_metrics,
             inputs,
             nationalism_measure,
             populist_borderline,
@@ -1221,6 +1224,58 @@ def evaluate(
         "forecast_resolution_date": resolution,
     }
     return {**metrics, **scorecard_dates(metrics)}
+
+
+def brexit_step(
+    inputs: Inputs, referendum: str, source: str, measure: str, resolution: str
+) -> dict[str, Any]:
+    """`brexit_metrics` of the inputs."""
+    return brexit_metrics(
+        inputs.membership, inputs.composition, referendum, source, measure, resolution
+    )
+
+
+def pesco_step(
+    inputs: Inputs, threshold_millions: float, without_opt_out: bool, resolution: str
+) -> dict[str, Any]:
+    """`pesco_metrics` of the inputs."""
+    return pesco_metrics(
+        inputs.pesco, inputs.membership, inputs.population, threshold_millions, without_opt_out,
+        resolution,
+    )  # fmt: skip
+
+
+def summit_step(
+    inputs: Inputs, cutoff: str, rows_counted: str, until: str, essay_date: str
+) -> dict[str, Any]:
+    """`summit_metrics` of the inputs."""
+    return summit_metrics(inputs.summits, cutoff, rows_counted, until, essay_date)
+
+
+def migration_step(
+    inputs: Inputs, selection: str, measure: str, split_year: int, resolution: str
+) -> dict[str, Any]:
+    """`migration_metrics` of the inputs."""
+    return migration_metrics(
+        inputs.council, inputs.vetoes, selection, measure, split_year, resolution
+    )
+
+
+def populism_step(
+    inputs: Inputs, borderline: str, weighting: str, essay_date: str
+) -> dict[str, Any]:
+    """`populism_metrics` of the inputs: the populist series under `borderline`, its mean per
+    year by `weighting`, and the parties whose votes are lost."""
+    populist_by_year = cached_populist_by_year(inputs, borderline)
+    years = cached_step(populism_years, inputs)
+    return populism_metrics(
+        populist_by_year,
+        mean_by_year(populist_by_year, inputs.population_wb, weighting),
+        inputs.elections,
+        cached_unmapped_count(inputs, "populist", borderline),
+        len(without_parlgov_id(inputs.families, "populist", borderline, years)),
+        int(essay_date[:4]),
+    )
 
 
 @functools.lru_cache(maxsize=8)

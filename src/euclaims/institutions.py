@@ -942,6 +942,17 @@ def power_by_rule(
     return eu28, eu27
 
 
+@functools.lru_cache(maxsize=64)
+def power_summaries(
+    inputs: Inputs, population_source: str, size_definition: str, threshold: float, year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`power_summary` of the EU28 (GDP of the essay's year) and of the latest EU27 (cached,
+    read-only): what the power metrics read, whatever the index and rule tested."""
+    classes = size_classes(inputs, population_source, size_definition, threshold, year)
+    eu28, eu27 = power_by_rule(inputs, population_source, size_definition, threshold, year)
+    return power_summary(eu28, classes.gdp_essay), power_summary(eu27, classes.gdp_latest)
+
+
 @functools.lru_cache(maxsize=256)
 def _power_metrics(
     inputs: Inputs, population_source: str, size_definition: str, threshold: float, year: int,
@@ -951,12 +962,12 @@ def _power_metrics(
         raise ValueError(f"power_index {power_index!r} is not one of {', '.join(POWER_INDICES)}")
     if council_rule not in EU28_RULES:
         raise ValueError(f"council_rule {council_rule!r} is not one of {', '.join(EU28_RULES)}")
-    classes = size_classes(inputs, population_source, size_definition, threshold, year)
-    eu28, eu27 = power_by_rule(inputs, population_source, size_definition, threshold, year)
-    summary_eu28 = power_summary(eu28, classes.gdp_essay)
+    summary_eu28, summary_eu27 = power_summaries(
+        inputs, population_source, size_definition, threshold, year
+    )
     metrics: dict[str, Any] = {
         **power_metrics(summary_eu28, "eu28"),
-        **power_metrics(power_summary(eu27, classes.gdp_latest), "eu27_latest"),
+        **power_metrics(summary_eu27, "eu27_latest"),
     }
     metrics["small_states_power_share_tested"] = float(
         summary_eu28.loc[council_rule, POWER_INDICES[power_index]]
@@ -984,6 +995,15 @@ def _blocking_metrics(
 
 
 @functools.lru_cache(maxsize=64)
+def _presidents_by_size(inputs: Inputs, threshold: float, size_definition: str) -> pd.DataFrame:
+    """`presidents_by_size` of the inputs (World Bank populations, Nice weights), read-only."""
+    return presidents_by_size(
+        inputs.presidents, inputs.population_worldbank, inputs.membership, threshold,
+        size_definition, inputs.all_nice_votes,
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
 def _representation_metrics(
     inputs: Inputs, population_source: str, size_definition: str, threshold: float,
     essay_date: str, ep_ratio_year: int,
@@ -995,10 +1015,7 @@ def _representation_metrics(
     in_year = population[population["year"] == ep_ratio_year].set_index("country")["population"]
     per_million = seats_per_million(ep_seats_in_force(inputs.ep_seats, ep_ratio_year), in_year)
     first_slot = str(inputs.presidencies["start"].min())
-    presidents = presidents_by_size(
-        inputs.presidents, inputs.population_worldbank, inputs.membership, threshold,
-        size_definition, inputs.all_nice_votes,
-    )  # fmt: skip
+    presidents = _presidents_by_size(inputs, threshold, size_definition)
     estonia = "EE"
     if classes.threshold_votes is not None:
         cutoff_ratio = classes.votes_eu28[estonia] / classes.threshold_votes

@@ -263,10 +263,28 @@ def run_notebook_multiverse(
     return evaluate_notebooks({spec.stem: (spec, claims, default_metrics)}, jobs)[spec.stem]
 
 
-def _evaluate_task(task: tuple[str, int]) -> dict[str, Any]:
-    stem, index = task
-    parameters = _WORKER_STATE["grids"][stem][index]
-    return _WORKER_STATE["evaluators"][stem](_WORKER_STATE["inputs"][stem], **parameters)
+def _evaluate_run(run: tuple[str, int, int]) -> list[dict[str, Any]]:
+    """`evaluate` for the specifications start..stop-1 of one notebook's grid, in order."""
+    stem, start, stop = run
+    evaluate, inputs = _WORKER_STATE["evaluators"][stem], _WORKER_STATE["inputs"][stem]
+    grid = _WORKER_STATE["grids"][stem]
+    return [evaluate(inputs, **parameters) for parameters in grid[start:stop]]
+
+
+def pool_runs(sizes: dict[str, int], jobs: int) -> list[tuple[str, int, int]]:
+    """The pool's work as (stem, start, stop) runs of each grid after its default (index 0).
+
+    A notebook's specifications share most steps, which its module caches per process, so each
+    notebook goes to one worker as one run; a notebook with more than an even share of all the
+    specifications is cut into runs of that share. Longest first, so the short ones fill in.
+    """
+    share = max(1, -(-sum(max(size - 1, 0) for size in sizes.values()) // max(jobs, 1)))
+    runs = [
+        (stem, start, min(start + share, size))
+        for stem, size in sizes.items()
+        for start in range(1, size, share)
+    ]
+    return sorted(runs, key=lambda run: run[1] - run[2])
 
 
 def evaluate_notebooks(
@@ -277,7 +295,7 @@ def evaluate_notebooks(
 
     Each notebook's default is evaluated first in this process, so the forked workers inherit
     the analysis modules' caches with the inputs; a worker takes a run of one notebook's
-    specifications at a time, so those caches serve it.
+    specifications at a time (`pool_runs`), so those caches serve it.
     """
     from .analyses import analysis_module, has_evaluate
 
@@ -310,22 +328,22 @@ def evaluate_notebooks(
             specifications,
         )
         results[stem] = [module.evaluate(inputs[stem], **specifications[0])]
-    tasks = [(stem, index) for stem in evaluators for index in range(1, len(grids[stem]))]
+    runs = pool_runs({stem: len(grids[stem]) for stem in evaluators}, jobs)
     _WORKER_STATE.update(evaluators=evaluators, inputs=inputs, grids=grids)
     try:
-        if jobs <= 1 or len(tasks) < 2 * jobs:
-            outcomes = [_evaluate_task(task) for task in tasks]
+        if jobs <= 1 or len(runs) < 2 or sum(stop - start for _, start, stop in runs) < 2 * jobs:
+            outcomes = [_evaluate_run(run) for run in runs]
         else:
             context = multiprocessing.get_context("fork")
-            chunk = max(1, len(tasks) // (jobs * 8))
             with ProcessPoolExecutor(
                 jobs, mp_context=context, initializer=_die_with_parent
             ) as pool:
-                outcomes = list(pool.map(_evaluate_task, tasks, chunksize=chunk))
+                outcomes = list(pool.map(_evaluate_run, runs))
     finally:
         _WORKER_STATE.clear()
-    for (stem, _), metrics in zip(tasks, outcomes, strict=True):
-        results[stem].append(metrics)
+    by_start = sorted(zip(runs, outcomes, strict=True), key=lambda done: done[0][1])
+    for (stem, _, _), metrics in by_start:  # each notebook's runs in the order of its grid
+        results[stem].extend(metrics)
     return {
         stem: _outcome(spec, claims, grids[stem], results[stem], totals[stem], default_metrics)
         for stem, (spec, claims, default_metrics) in items.items()

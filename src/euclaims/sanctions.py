@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -20,6 +21,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from . import data
+from .sizes import members_on
 
 #: Exposure measures: name -> (column of `exposure_table`, axis label with unit).
 MEASURES = {
@@ -556,28 +558,28 @@ def _record_metrics(
     end = year_end(essay_date)
     economic = _chain(inputs, "economic")
     regimes = RENEWAL_REGIMES if forecast_regime == "all" else (forecast_regime,)
-    by_essay = count_extensions(inputs, renewal_regime, essay_date)
-    by_year_end = count_extensions(inputs, renewal_regime, end)
+    by_essay = _extension_count(inputs, renewal_regime, essay_date)
+    by_year_end = _extension_count(inputs, renewal_regime, end)
     return {
         # the economic regime (Decision 2014/512/CFSP), as in every specification
         "economic_sanctions_adopted_2014": adopted_in_year(inputs, "economic", calculation_year),
-        "economic_sanctions_extensions_by_essay_date": count_extensions(
+        "economic_sanctions_extensions_by_essay_date": _extension_count(
             inputs, "economic", essay_date
         ),
-        "economic_sanctions_extensions_by_2017_12_31": count_extensions(inputs, "economic", end),
-        "economic_sanctions_extensions_latest": count_extensions(inputs, "economic"),
+        "economic_sanctions_extensions_by_2017_12_31": _extension_count(inputs, "economic", end),
+        "economic_sanctions_extensions_latest": _extension_count(inputs, "economic"),
         "economic_sanctions_extensions_with_known_expiry_latest": int(
             economic.loc[economic["action"] == "extend", "extended_until"].notna().sum()
         ),
-        "economic_sanctions_lapses": len(coverage_gaps(inputs, "economic")),
-        "economic_sanctions_lapses_by_2017_12_31": len(coverage_gaps(inputs, "economic", end)),
+        "economic_sanctions_lapses": _gap_count(inputs, "economic"),
+        "economic_sanctions_lapses_by_2017_12_31": _gap_count(inputs, "economic", end),
         "economic_sanctions_in_force_2018_03_01": in_force_on(
             inputs, "economic", forecast_check_date
         ),
         "economic_sanctions_in_force_latest": in_force_on(inputs, "economic", latest),
         "sanctions_data_last_date": latest,
-        "individual_regime_record_gaps": len(coverage_gaps(inputs, "individual")),
-        "crimea_regime_record_gaps": len(coverage_gaps(inputs, "crimea")),
+        "individual_regime_record_gaps": _gap_count(inputs, "individual"),
+        "crimea_regime_record_gaps": _gap_count(inputs, "crimea"),
         "sanctions_packages_since_2022": int((decisions["regime"] == "package").sum()),
         # the regime chosen by renewal_regime
         "sanctions_adopted_in_calculation_year": adopted_in_year(
@@ -586,7 +588,7 @@ def _record_metrics(
         "sanctions_extensions_by_essay_date": by_essay,
         "sanctions_extensions_by_essay_year_end": by_year_end,
         "sanctions_extensions_after_essay_in_essay_year": by_year_end - by_essay,
-        "sanctions_lapses_by_essay_date": len(coverage_gaps(inputs, renewal_regime, essay_date)),
+        "sanctions_lapses_by_essay_date": _gap_count(inputs, renewal_regime, essay_date),
         # the forecast: in force on the check date (all regimes of forecast_regime)
         "sanctions_in_force_on_check_date": all(
             in_force_on(inputs, regime, forecast_check_date) for regime in regimes
@@ -595,6 +597,18 @@ def _record_metrics(
             parse_dates(pd.Series([latest])).iloc[0] >= pd.Timestamp(forecast_check_date)
         ),
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _gap_count(inputs: Inputs, regime: str, until: str | None = None) -> int:
+    """How many coverage gaps the regime's record shows up to `until` (cached)."""
+    return len(coverage_gaps(inputs, regime, until))
+
+
+@functools.lru_cache(maxsize=64)
+def _extension_count(inputs: Inputs, regime: str, by: str | None = None) -> int:
+    """`count_extensions` of the inputs (cached)."""
+    return count_extensions(inputs, regime, by)
 
 
 # --- the legal rule ---------------------------------------------------------------------------
@@ -679,13 +693,13 @@ def _veto_shape(exposure: pd.Series, form: str) -> pd.Series:
 
 def votes_per_state(index: pd.Index, electorates: Sequence[Sequence[str]]) -> np.ndarray:
     """How many of the decisions each state of `index` took part in (raises for unknown states)."""
-    counts = pd.Series(0, index=index, dtype=float)
+    known, taken = set(index), Counter()
     for members in electorates:
-        missing = sorted(set(members) - set(index))
+        missing = sorted(set(members) - known)
         if missing:
             raise ValueError(f"veto model: no exposure for {', '.join(missing)}")
-        counts[list(members)] += 1
-    return counts.to_numpy()
+        taken.update(set(members))
+    return np.array([taken[state] for state in index], dtype=float)
 
 
 def all_pass_probability(probabilities: pd.Series, electorates: Sequence[Sequence[str]]) -> float:
@@ -729,13 +743,6 @@ def max_consistent_veto_probability(
     if excess(1.0) >= 0:
         return 1.0
     return float(brentq(excess, 0.0, 1.0, xtol=1e-12))
-
-
-def members_on(membership: pd.DataFrame, date: str) -> list[str]:
-    """ISO codes of EU members on `date` (YYYY-MM-DD), sorted."""
-    joined = membership["accession_date"] <= date
-    stayed = membership["exit_date"].isna() | (membership["exit_date"] > date)
-    return sorted(membership.loc[joined & stayed, "country"])
 
 
 def renewal_electorates(inputs: Inputs, until: str) -> list[list[str]]:
@@ -1025,35 +1032,81 @@ def _cohesion_metrics(
     crimea_resolution: str,
     level: float,
 ) -> dict[str, Any]:
-    rollcalls = inputs.rollcalls
-    last = last_session_completed_before(rollcalls, essay_date)
-    agreement = inputs.agreement.groupby("session")[cohesion_index].mean()
-    prior = agreement[agreement.index < last]
+    last, agreement = _session_record(inputs, essay_date, cohesion_index)
     chosen = issue_cohesion(inputs, unga_issue, cohesion_index, last, recent_sessions, level)
-    table = issue_cohesion_table(inputs, cohesion_index, last, recent_sessions, level)
-    coded = table.loc[[i for i in UNGA_ISSUES if i not in ("all", "ukraine_related")]]
+    return {
+        **_crimea_vote_metrics(inputs, crimea_resolution),
+        **_ukraine_rollcall_metrics(inputs),
+        **agreement,
+        **{f"unga_cohesion_{name}": value for name, value in chosen.items()},
+        **_issues_at_record(inputs, cohesion_index, last, recent_sessions, level),
+        **_council_uncontested(inputs, essay_date),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _crimea_vote_metrics(inputs: Inputs, crimea_resolution: str) -> dict[str, int]:
+    """The EU members' yes and no-or-abstain votes on `crimea_resolution`."""
     votes = inputs.ukraine_votes
     day = resolution_date(votes, crimea_resolution)
     on_resolution = resolution_votes(votes, crimea_resolution, members_on(inputs.membership, day))
-    summary = ukraine_vote_summary(votes, rollcalls)
-    all_yes = summary["eu_yes"] == summary[["eu_yes", "eu_no", "eu_abstain", "eu_absent"]].sum(
-        axis=1
-    )
-    (recent_years, earlier_years) = council_periods(inputs.council, essay_date)
     return {
         "eu28_yes_votes_unga_68_262": int(on_resolution["yes"]),
         "eu28_no_or_abstain_votes_unga_68_262": int(on_resolution["no"] + on_resolution["abstain"]),
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _ukraine_rollcall_metrics(inputs: Inputs) -> dict[str, Any]:
+    """The Ukraine/Crimea roll calls, those with every EU vote cast yes, the data's last date."""
+    summary = ukraine_vote_summary(inputs.ukraine_votes, inputs.rollcalls)
+    all_yes = summary["eu_yes"] == summary[["eu_yes", "eu_no", "eu_abstain", "eu_absent"]].sum(
+        axis=1
+    )
+    return {
         "unga_ukraine_rollcalls": len(summary),
         "unga_ukraine_rollcalls_all_eu_yes": int(all_yes.sum()),
-        "unga_data_last_date": str(rollcalls["date"].max()),
+        "unga_data_last_date": str(inputs.rollcalls["date"].max()),
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _session_record(
+    inputs: Inputs, essay_date: str, cohesion_index: str
+) -> tuple[int, dict[str, Any]]:
+    """The last session completed before the essay, and its mean agreement against the prior
+    sessions' maximum and mean."""
+    last = last_session_completed_before(inputs.rollcalls, essay_date)
+    agreement = inputs.agreement.groupby("session")[cohesion_index].mean()
+    prior = agreement[agreement.index < last]
+    return last, {
         "eu_unga_last_session_before_essay": last,
         "eu_unga_agreement_last_session_before_essay_pct": float(agreement.loc[last]),
         "eu_unga_agreement_max_prior_sessions_since_2005_pct": float(prior.max()),
         "eu_unga_agreement_mean_prior_sessions_since_2005_pct": float(prior.mean()),
-        **{f"unga_cohesion_{name}": value for name, value in chosen.items()},
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _issues_at_record(
+    inputs: Inputs, cohesion_index: str, last: int, recent_sessions: int, level: float
+) -> dict[str, int]:
+    """How many coded issues reached record cohesion, and were above or below the prior mean
+    beyond the interval, in the recent sessions."""
+    table = issue_cohesion_table(inputs, cohesion_index, last, recent_sessions, level)
+    coded = table.loc[[i for i in UNGA_ISSUES if i not in ("all", "ukraine_related")]]
+    return {
         "unga_issues_at_record_cohesion": int((coded["minus_prior_max_pp"] > 0).sum()),
         "unga_issues_above_prior_mean_ci": int((coded["ci_low_pp"] > 0).sum()),
         "unga_issues_below_prior_mean_ci": int((coded["ci_high_pp"] < 0).sum()),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _council_uncontested(inputs: Inputs, essay_date: str) -> dict[str, float | None]:
+    """Share of uncontested public Council votes in the essay's two years and the years before."""
+    recent_years, earlier_years = council_periods(inputs.council, essay_date)
+    return {
         "council_votes_uncontested_share_2016_2017": uncontested_share(
             inputs.council, *recent_years
         ),
@@ -1208,6 +1261,40 @@ def step_metrics(metrics: dict[str, Any], step: str) -> dict[str, Any]:
 # --- every metric for one specification -----------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _exposure_spread(
+    inputs: Inputs, base_year: int, exposure_measure: str, trade_record: str
+) -> tuple[dict[str, Any], bool]:
+    """`dispersion` of the chosen exposure and whether it is back-cast (cached, read-only)."""
+    _, series, backcast = chosen_exposure(inputs, base_year, exposure_measure, trade_record)
+    return dispersion(series), backcast
+
+
+@functools.lru_cache(maxsize=4)
+def _reexport_ratios(inputs: Inputs) -> tuple[int, pd.Series]:
+    """The first year of both export records and each state's own/Russia-side ratio in it."""
+    common = first_common_year(inputs.trade, inputs.comtrade)
+    return common, reexport_gap_ratio(inputs.trade, inputs.comtrade, common).dropna()
+
+
+@functools.lru_cache(maxsize=16)
+def _export_loss(inputs: Inputs, essay_date: str) -> tuple[int, pd.Series]:
+    """The last full year before the essay and the loss of own-reported exports to Russia up to
+    it, in % of first-year GDP (cached, read-only)."""
+    first, last = loss_years(inputs.comtrade, essay_date)
+    return last, export_change(inputs.comtrade, inputs.gdp, first, last)["change_pct_gdp"]
+
+
+@functools.lru_cache(maxsize=256)
+def _loss_correlation(
+    inputs: Inputs, base_year: int, exposure_measure: str, trade_record: str, essay_date: str
+) -> tuple[int, float]:
+    """(last year of the loss, Spearman correlation of the loss with the chosen exposure)."""
+    _, series, _ = chosen_exposure(inputs, base_year, exposure_measure, trade_record)
+    last, loss = _export_loss(inputs, essay_date)
+    return last, loss.corr(series, method="spearman")
+
+
 @functools.lru_cache(maxsize=256)
 def _exposure_metrics(
     inputs: Inputs,
@@ -1221,13 +1308,11 @@ def _exposure_metrics(
         raise ValueError(
             f"dispersion_statistic {dispersion_statistic!r} is not one of {DISPERSION_STATISTICS}"
         )
-    _, series, backcast = chosen_exposure(inputs, base_year, exposure_measure, trade_record)
-    spread = dispersion(series)
-    common = first_common_year(inputs.trade, inputs.comtrade)
-    ratios = reexport_gap_ratio(inputs.trade, inputs.comtrade, common).dropna()
-    first, last = loss_years(inputs.comtrade, essay_date)
-    loss = export_change(inputs.comtrade, inputs.gdp, first, last)["change_pct_gdp"]
-    correlation = loss.corr(series, method="spearman")
+    spread, backcast = _exposure_spread(inputs, base_year, exposure_measure, trade_record)
+    common, ratios = _reexport_ratios(inputs)
+    last, correlation = _loss_correlation(
+        inputs, base_year, exposure_measure, trade_record, essay_date
+    )
     return {
         "exports_to_russia_pct_gdp_2013_max_min_ratio": spread["max_min_ratio"],
         "exports_to_russia_pct_gdp_2013_cv": spread["cv"],
