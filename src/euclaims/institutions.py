@@ -884,6 +884,20 @@ def _size_metrics(
     inputs: Inputs, population_source: str, size_definition: str, threshold: float, year: int,
     membership_scope: str,
 ) -> dict[str, Any]:  # fmt: skip
+    metrics = dict(_size_class_metrics(inputs, population_source, size_definition, threshold, year))
+    metrics["small_to_large_ratio_tested"] = _ratio_tested(
+        metrics["small_to_large_ratio_eu28_2017"],
+        metrics["small_to_large_ratio_eu27_latest"],
+        membership_scope,
+    )
+    return metrics
+
+
+@functools.lru_cache(maxsize=64)
+def _size_class_metrics(
+    inputs: Inputs, population_source: str, size_definition: str, threshold: float, year: int
+) -> dict[str, Any]:
+    """The size metrics that do not depend on `membership_scope` (cached, read-only)."""
     classes = size_classes(inputs, population_source, size_definition, threshold, year)
     eu28, eu27 = classes.eu28, classes.eu27
     definitions_eu28, definitions_eu27 = definitions_tables(inputs, population_source, year)
@@ -908,11 +922,6 @@ def _size_metrics(
     }
     metrics["major_powers_population_and_votes_agree"] = (
         metrics["major_powers_eu28_2017"] == metrics["major_powers_by_nice_votes_eu28"]
-    )
-    metrics["small_to_large_ratio_tested"] = _ratio_tested(
-        metrics["small_to_large_ratio_eu28_2017"],
-        metrics["small_to_large_ratio_eu27_latest"],
-        membership_scope,
     )
     return metrics
 
