@@ -6,6 +6,7 @@ import base64
 
 import IPython
 import IPython.display
+import matplotlib
 import matplotlib.pyplot as plt
 
 from euclaims import plotting
@@ -27,7 +28,9 @@ def test_notebook_shows_the_saved_png_and_closes_the_figure(tmp_path, monkeypatc
     assert data["text/plain"] == "Figure line: A falling line."
     # displayed at screen resolution: the saved pixels scaled by figure.dpi / savefig.dpi
     pixels = int.from_bytes(saved[16:20], "big")
-    assert metadata["image/png"]["width"] == round(pixels * 110 / 150)
+    rc = matplotlib.rcParams
+    assert metadata["image/png"]["width"] == round(pixels * rc["figure.dpi"] / rc["savefig.dpi"])
+    assert metadata["image/png"]["width"] < pixels
     assert not plt.fignum_exists(fig.number)
 
 
