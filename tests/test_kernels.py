@@ -75,3 +75,17 @@ def test_an_ended_kernel_is_seen_as_ended():
     assert process.poll() == 0
     with pytest.raises(ProcessLookupError):
         process.send_signal(0)
+
+
+def test_a_server_that_does_not_start_leaves_ordinary_kernels(monkeypatch, capsys):
+    monkeypatch.setattr(kernels.sys, "executable", "/bin/false")
+    with kernels.kernel_server() as server:
+        assert server is None
+        assert kernels.SERVER_VARIABLE not in os.environ
+    assert "kernel server did not start" in capsys.readouterr().err
+
+
+def test_a_kernel_starts_as_usual_when_the_server_is_gone(tmp_path, monkeypatch):
+    monkeypatch.setenv(kernels.SERVER_VARIABLE, str(tmp_path / "gone.sock"))
+    backend = _outputs(tmp_path, "fallback")[1][0]["data"]["text/plain"]
+    assert "matplotlib_inline" in backend

@@ -148,13 +148,16 @@ def kernel_server() -> Iterator[str | None]:
     )
     previous = os.environ.get(SERVER_VARIABLE)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not path.exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the kernel server did not start")
-            time.sleep(0.05)
-        os.environ[SERVER_VARIABLE] = str(path)
-        yield str(path)
+        started = _listening(path, process)
+        if started:
+            os.environ[SERVER_VARIABLE] = str(path)
+        else:
+            print(
+                "note: the kernel server did not start (its error is above); notebooks run in "
+                "kernels started as usual, which is slower. EUCLAIMS_FORK_KERNELS=0 skips it",
+                file=sys.stderr,
+            )
+        yield str(path) if started else None
     finally:
         if previous is None:
             os.environ.pop(SERVER_VARIABLE, None)
@@ -163,6 +166,16 @@ def kernel_server() -> Iterator[str | None]:
         process.terminate()
         process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _listening(path: Path, process: subprocess.Popen) -> bool:
+    """Wait until the server listens on `path`; False when it ended or START_TIMEOUT passed."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def request_kernel(socket_path: str, arguments: list[str], env: dict, cwd: str) -> int:
@@ -230,7 +243,10 @@ def forked_kernel_manager_class():
             env = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
             cwd = str(kwargs.get("cwd") or Path.cwd())
             loop = asyncio.get_running_loop()
-            pid = await loop.run_in_executor(None, request_kernel, server, arguments, env, cwd)
+            try:
+                pid = await loop.run_in_executor(None, request_kernel, server, arguments, env, cwd)
+            except OSError:  # the server is gone: start this kernel as usual
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernelProcess(pid)
             self.pid = self.pgid = pid
             self.cwd = cwd
