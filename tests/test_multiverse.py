@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import textwrap
+import time
 
 import pytest
 
@@ -236,3 +238,73 @@ def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
         {stem: (grid, [], grid[0]) for stem, grid in grids.items()}, jobs=2
     )
     assert outcomes == grids
+
+
+# --- the multiverse alongside the notebooks ---------------------------------------------------
+
+
+def test_background_multiverse_raises_its_error_in_the_build(monkeypatch):
+    def failing(items, jobs):
+        raise EuclaimsError("specification x of notebook toy: evaluate failed")
+
+    monkeypatch.setattr(multiverse, "evaluate_and_write", failing)
+    background = multiverse.Background({}, 1)
+    with pytest.raises(EuclaimsError, match="specification x of notebook toy: evaluate failed"):
+        background.wait()
+
+
+def test_background_multiverse_names_an_unexpected_error(monkeypatch, capfd):
+    def broken(items, jobs):
+        raise KeyError("missing_metric")
+
+    monkeypatch.setattr(multiverse, "evaluate_and_write", broken)
+    background = multiverse.Background({}, 1)
+    with pytest.raises(EuclaimsError, match="the multiverse failed \\(KeyError: 'missing_metric'"):
+        background.wait()
+    assert "Traceback" in capfd.readouterr().err
+
+
+def test_background_multiverse_that_dies_is_reported(monkeypatch):
+    monkeypatch.setattr(multiverse, "evaluate_and_write", lambda items, jobs: os._exit(3))
+    background = multiverse.Background({}, 1)
+    with pytest.raises(EuclaimsError, match="ended without finishing \\(exit code 3\\)"):
+        background.wait()
+
+
+def test_background_multiverse_is_stopped_when_the_build_stops(monkeypatch):
+    monkeypatch.setattr(multiverse, "evaluate_and_write", lambda items, jobs: time.sleep(60))
+    background = multiverse.Background({}, 1)
+    started = time.monotonic()
+    background.stop()
+    assert time.monotonic() - started < 10
+    assert not background._process.is_alive()
+
+
+def test_a_failing_notebook_stops_the_multiverse_alongside(monkeypatch):
+    from euclaims import pipeline
+
+    events = []
+
+    class Recording:
+        def __init__(self, items, jobs):
+            events.append(("started", sorted(items)))
+
+        def wait(self):
+            events.append("waited")
+
+        def stop(self):
+            events.append("stopped")
+
+    monkeypatch.setattr(pipeline, "multiverse_items", lambda specs: {"toy": ("spec", ["c"])})
+    monkeypatch.setattr(pipeline, "multiverse_value", lambda spec, claims: "value")
+    monkeypatch.setattr(multiverse, "is_fresh", lambda stem, value: False)
+    monkeypatch.setattr(multiverse, "notebook_specifications", lambda spec, claims: ([{}], 1))
+    monkeypatch.setattr(multiverse, "Background", Recording)
+    with pipeline.multiverse_alongside({}) as alongside:
+        assert alongside == {"toy"}
+    assert events == [("started", ["toy"]), "waited"]
+    events.clear()
+    with pytest.raises(EuclaimsError, match="notebook toy failed"):
+        with pipeline.multiverse_alongside({}):
+            raise EuclaimsError("notebook toy failed in cell 3")
+    assert events == [("started", ["toy"]), "stopped"]

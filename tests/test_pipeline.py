@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -188,3 +189,30 @@ def test_text_from_data_is_escaped_in_the_report(built_copy):
     html = (built_copy / "reports/report.html").read_text()
     assert "<script>alert(1)" not in html  # the report's own inline script is fine
     assert "Small &lt;script&gt;alert(1)&lt;/script&gt; &amp; large" in html
+
+
+def test_a_fresh_multiverse_is_still_checked_against_the_notebooks_results(built_copy):
+    """The multiverse runs alongside the notebooks and does not depend on their outputs, so its
+    default row is compared with results.json on every build, fresh or not."""
+    record_path = built_copy / "data/processed" / STEM / "results.json"
+    record = json.loads(record_path.read_text())
+    name = next(n for n, v in sorted(record["metrics"].items()) if isinstance(v, int | float)
+                and not isinstance(v, bool))  # fmt: skip
+    record["metrics"][name] += 1
+    record_path.write_text(json.dumps(record))
+    result = run_cli(built_copy, "multiverse")
+    assert result.returncode != 0
+    assert "[up to date] small_states_institutions (multiverse)" in result.stderr
+    assert f"differ from evaluate(load_inputs(), **defaults) for ['{name}']" in result.stderr
+
+
+def test_builds_use_one_blas_thread_per_process_unless_the_user_chose(monkeypatch):
+    from euclaims import pipeline
+
+    for name in pipeline.BLAS_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    pipeline.one_thread_per_process()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    assert os.environ["MKL_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "4"

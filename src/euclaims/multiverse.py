@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -288,10 +289,11 @@ def pool_runs(sizes: dict[str, int], jobs: int) -> list[tuple[str, int, int]]:
 
 
 def evaluate_notebooks(
-    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any]]], jobs: int = 2
+    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any] | None]], jobs: int = 2
 ) -> dict[str, dict[str, Any]]:
     """The multiverse of several notebooks (stem -> (spec, claims, default metrics)), their
-    specifications shared out over one process pool.
+    specifications shared out over one process pool. The default metrics (the notebook's
+    results.json) are needed only by a notebook without evaluate(): they are its one row.
 
     Each notebook's default is evaluated first in this process, so the forked workers inherit
     the analysis modules' caches with the inputs; a worker takes a run of one notebook's
@@ -345,8 +347,8 @@ def evaluate_notebooks(
     for (stem, _, _), metrics in by_start:  # each notebook's runs in the order of its grid
         results[stem].extend(metrics)
     return {
-        stem: _outcome(spec, claims, grids[stem], results[stem], totals[stem], default_metrics)
-        for stem, (spec, claims, default_metrics) in items.items()
+        stem: _outcome(spec, claims, grids[stem], results[stem], totals[stem])
+        for stem, (spec, claims, _) in items.items()
     }
 
 
@@ -356,7 +358,6 @@ def _outcome(
     specifications: list[dict[str, Any]],
     results: list[dict[str, Any]],
     total: int,
-    default_metrics: dict[str, Any],
 ) -> dict[str, Any]:
     """Rows, verdicts and robustness of one notebook's evaluated specifications."""
     rows = [
@@ -368,7 +369,6 @@ def _outcome(
         }
         for parameters, metrics in zip(specifications, results, strict=True)
     ]
-    check_default_row(spec.stem, rows[0]["metrics"], default_metrics)
     kept = {row["spec"] for row in rows}
     verdicts, records = {}, {}
     for claim in claims:
@@ -378,11 +378,16 @@ def _outcome(
     return {"rows": rows, "verdicts": verdicts, "robustness": records, "total": total}
 
 
-def check_default_row(stem: str, evaluated: dict[str, Any], recorded: dict[str, Any]) -> None:
-    """The notebook must record exactly what `evaluate` returns for the defaults."""
+def plain_metrics(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The metrics as results.json records them (numpy scalars as Python values)."""
     from .results import plain_value
 
-    clean = {name: plain_value(name, value) for name, value in evaluated.items()}
+    return {name: plain_value(name, value) for name, value in metrics.items()}
+
+
+def check_default_row(stem: str, evaluated: dict[str, Any], recorded: dict[str, Any]) -> None:
+    """The notebook must record exactly what `evaluate` returns for the defaults."""
+    clean = plain_metrics(evaluated)
     if clean != recorded:
         differing = sorted(
             name
@@ -457,6 +462,7 @@ def write_all_outputs(
             "specifications": len(outcome["rows"]),
             "specifications_before_cap": outcome["total"],
             "claims": records,
+            "default_metrics": plain_metrics(outcome["rows"][0]["metrics"]),
         }
         atomic_write_json(MULTIVERSE_DIR / f"{stem}.json", summary)
         atomic_write_bytes(
@@ -464,6 +470,74 @@ def write_all_outputs(
         )
         written[stem] = records
     return written
+
+
+def evaluate_and_write(
+    items: dict[str, tuple[NotebookSpec, list[Claim], str]], jobs: int = 2
+) -> list[str]:
+    """Evaluate and write the multiverse of each notebook (stem -> (spec, claims, fingerprint))
+    that has an evaluate(); returns their stems. Needs the data and parameters only, not the
+    notebooks' own outputs, so it can run while the notebooks do (see `Background`)."""
+    from .analyses import has_evaluate
+
+    todo = {stem: (spec, claims, None) for stem, (spec, claims, _) in items.items()
+            if has_evaluate(stem)}  # fmt: skip
+    if not todo:
+        return []
+    outcomes = evaluate_notebooks(todo, jobs)
+    write_all_outputs(
+        {stem: (spec, claims, outcomes[stem], items[stem][2]) for stem, (spec, claims, _)
+         in todo.items()},
+        jobs,
+    )  # fmt: skip
+    return list(todo)
+
+
+class Background:
+    """`evaluate_and_write` in a forked process: started before the notebooks run, so that its
+    work fills the cores the notebooks leave idle; `wait` returns when it is done (raising its
+    error), `stop` ends it (its pool's workers end with it)."""
+
+    def __init__(self, items: dict[str, tuple[NotebookSpec, list[Claim], str]], jobs: int):
+        context = multiprocessing.get_context("fork")
+        self._answer, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_background_main, args=(items, jobs, sender), name="euclaims-multiverse"
+        )
+        self._process.start()
+        sender.close()
+
+    def wait(self) -> None:
+        try:
+            error = self._answer.recv()
+        except EOFError:
+            self._process.join()
+            error = EuclaimsError(
+                f"the multiverse process ended without finishing (exit code "
+                f"{self._process.exitcode}); run `make report` again"
+            )
+        self._process.join()
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _background_main(items, jobs: int, sender) -> None:
+    _die_with_parent()
+    try:
+        evaluate_and_write(items, jobs)
+    except EuclaimsError as exc:
+        sender.send(exc)
+    except BaseException as exc:
+        traceback.print_exc()
+        sender.send(EuclaimsError(f"the multiverse failed ({type(exc).__name__}: {exc}; "
+                                  "traceback above)"))  # fmt: skip
+    else:
+        sender.send(None)
 
 
 def is_fresh(stem: str, fingerprint_value: str) -> bool:
