@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,6 +98,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 2 if names & FULL_BUILD_FIXTURES else 1 if names & ONE_NOTEBOOK_FIXTURES else 0
 
     items.sort(key=stage)
+
+
+#: The kernel server of this process's nbval kernels.
+_NBVAL_SERVER = ExitStack()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """nbval's kernels are forked from a kernel server, as the build's are (euclaims.kernels),
+    when notebooks were collected. (A session hook: runtest hooks of this conftest would see
+    only the items under tests/.)"""
+    if any(item.nodeid.split("::", 1)[0].endswith(".ipynb") for item in session.items):
+        _fork_nbval_kernels()
+
+
+def _fork_nbval_kernels() -> None:
+    import nbval.kernel
+
+    from euclaims.kernels import SERVER_VARIABLE, forked_kernel_manager_class, kernel_server
+
+    server = _NBVAL_SERVER.enter_context(kernel_server())
+    os.environ.pop(SERVER_VARIABLE, None)  # for nbval's kernels only, not the tests' builds
+    if server is None:  # EUCLAIMS_FORK_KERNELS=0, or the server did not start: kernels as usual
+        return
+
+    class NbvalKernelManager(forked_kernel_manager_class(synchronous=True)):
+        def start_kernel(self, **kwargs):
+            os.environ[SERVER_VARIABLE] = server
+            try:
+                return super().start_kernel(**kwargs)
+            finally:
+                os.environ.pop(SERVER_VARIABLE, None)
+
+    nbval.kernel.KernelManager = NbvalKernelManager
+
+
+def pytest_unconfigure(config) -> None:
+    _NBVAL_SERVER.close()
 
 
 @pytest.hookimpl(optionalhook=True)

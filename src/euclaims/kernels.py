@@ -8,8 +8,9 @@ already in memory. papermill and nbclient talk to it as to any kernel: the serve
 the `Popen` of jupyter_client's local provisioner.
 
 The build starts the server (`kernel_server()`), and papermill's client reaches it through the
-`EUCLAIMS_KERNEL_SERVER` environment variable; without it (JupyterLab, nbval, a single
-`python -m euclaims run`) kernels start as usual. `EUCLAIMS_FORK_KERNELS=0` turns forking off.
+`EUCLAIMS_KERNEL_SERVER` environment variable; without it (JupyterLab, a single
+`python -m euclaims run`) kernels start as usual. The test suite forks nbval's kernels from a
+server of its own (tests/conftest.py). `EUCLAIMS_FORK_KERNELS=0` turns forking off.
 """
 
 from __future__ import annotations
@@ -229,9 +230,10 @@ class ForkedKernelProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def forked_kernel_manager_class():
-    """An AsyncKernelManager whose kernels come from the server (imported only when used)."""
-    from jupyter_client import AsyncKernelManager
+def forked_kernel_manager_class(synchronous: bool = False):
+    """An AsyncKernelManager (a KernelManager with `synchronous`, as nbval uses) whose kernels
+    come from the server (imported only when used)."""
+    from jupyter_client import AsyncKernelManager, KernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkedProvisioner(LocalProvisioner):
@@ -252,7 +254,7 @@ def forked_kernel_manager_class():
             self.cwd = cwd
             return self.connection_info
 
-    class ForkedKernelManager(AsyncKernelManager):
+    class ForkedKernelManager(KernelManager if synchronous else AsyncKernelManager):
         async def _async_pre_start_kernel(self, **kw: Any):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or str(uuid.uuid4())
