@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from euclaims.browser import DESKTOP, PHONE, broken_links, check_page, page_links
+from euclaims.browser import DESKTOP, PHONE, broken_links, check_page, check_pages, page_links
 from euclaims.claims import load_ledger
+from euclaims.params import load_params_file
 from euclaims.paths import PROJECT_ROOT
 from euclaims.report import chromium_binary, html_headings, write_pdf
 
@@ -100,8 +101,9 @@ def test_every_key_number_links_to_a_cell_that_exists(copied: Path, desktop):
 
 
 def test_notebook_pages_load_offline_without_duplicate_ids(copied: Path, chromium: str):
-    for page in sorted((copied / "notebooks").glob("*.html")):
-        check = check_page(page, chromium)
+    pages = sorted((copied / "notebooks").glob("*.html"))
+    assert len(pages) == len(load_params_file())
+    for page, check in zip(pages, check_pages(pages, chromium), strict=True):
         assert check.external_requests == [], page.name
         assert check.console_errors == [], page.name
         assert check.duplicate_ids == [], page.name

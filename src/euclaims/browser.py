@@ -118,49 +118,78 @@ def check_page(
     full_page: bool = False,
 ) -> PageCheck:
     """Load `html` in headless Chromium at `viewport`, measure it, optionally screenshot it."""
+    return check_pages([html], chromium, screenshot, viewport, full_page)[0]
+
+
+def check_pages(
+    pages: list[Path],
+    chromium: str,
+    screenshot: Path | None = None,
+    viewport: tuple[int, int] = DESKTOP,
+    full_page: bool = False,
+) -> list[PageCheck]:
+    """check_page for each of `pages`, in one Chromium (each page in a fresh browser context);
+    the screenshot, if asked for, is of the last page."""
     from playwright.sync_api import sync_playwright
 
-    check = PageCheck(width=viewport[0], height=viewport[1])
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-        page.on(
-            "console", lambda m: check.console_errors.append(m.text) if m.type == "error" else None
+        try:
+            return [
+                _check_in(
+                    browser,
+                    html,
+                    screenshot if index == len(pages) - 1 else None,
+                    viewport,
+                    full_page,
+                )  # fmt: skip
+                for index, html in enumerate(pages)
+            ]
+        finally:
+            browser.close()
+
+
+def _check_in(
+    browser, html: Path, screenshot: Path | None, viewport: tuple[int, int], full_page: bool
+) -> PageCheck:
+    check = PageCheck(width=viewport[0], height=viewport[1])
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    page.on("console", lambda m: check.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: check.console_errors.append(str(error)))
+    page.on("request", lambda request: check.requests.append(request.url))
+    page.goto(Path(html).resolve().as_uri(), wait_until="load")
+    boxes = page.locator("[data-vega-spec]").count()
+    if boxes:
+        page.wait_for_function(
+            "n => document.querySelectorAll('figure.has-chart').length >= n",
+            arg=boxes,
+            timeout=30_000,
         )
-        page.on("pageerror", lambda error: check.console_errors.append(str(error)))
-        page.on("request", lambda request: check.requests.append(request.url))
-        page.goto(Path(html).resolve().as_uri(), wait_until="load")
-        boxes = page.locator("[data-vega-spec]").count()
-        if boxes:
-            page.wait_for_function(
-                "n => document.querySelectorAll('figure.has-chart').length >= n",
-                arg=boxes,
-                timeout=30_000,
-            )
-        check.images = [
-            tuple(item)
-            for item in page.evaluate(
-                "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])"
-            )
-        ]
-        check.verdict_table_visible = page.locator("table.verdict-table").first.is_visible()
-        measured = page.evaluate(_MEASURE)
-        check.verdict_rows = measured["verdictRows"]
-        check.overview_rows = measured["overviewRows"]
-        check.overview_rows_on_screen = measured["overviewRowsOnScreen"]
-        check.overview_top = measured["overviewTop"]
-        check.overview_bottom = measured["overviewBottom"]
-        check.scroll_width = measured["scrollWidth"]
-        check.client_width = measured["clientWidth"]
-        check.duplicate_ids = measured["duplicateIds"]
-        check.overflowing = measured["overflowing"]
-        check.charts_drawn = measured["charts"]
-        check.chart_boxes = measured["chartBoxes"]
-        check.key_number_links = measured["keyNumberLinks"]
-        if screenshot is not None:
-            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=full_page)
-        browser.close()
+    check.images = [
+        tuple(item)
+        for item in page.evaluate(
+            "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])"
+        )
+    ]
+    check.verdict_table_visible = page.locator("table.verdict-table").first.is_visible()
+    measured = page.evaluate(_MEASURE)
+    check.verdict_rows = measured["verdictRows"]
+    check.overview_rows = measured["overviewRows"]
+    check.overview_rows_on_screen = measured["overviewRowsOnScreen"]
+    check.overview_top = measured["overviewTop"]
+    check.overview_bottom = measured["overviewBottom"]
+    check.scroll_width = measured["scrollWidth"]
+    check.client_width = measured["clientWidth"]
+    check.duplicate_ids = measured["duplicateIds"]
+    check.overflowing = measured["overflowing"]
+    check.charts_drawn = measured["charts"]
+    check.chart_boxes = measured["chartBoxes"]
+    check.key_number_links = measured["keyNumberLinks"]
+    if screenshot is not None:
+        Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=full_page)
+    context.close()
     return check
 
 

@@ -886,8 +886,10 @@ def write_pdf(html_path: Path, pdf_path: Path, printer: PdfPrinter | None = None
         )
         return False
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
+    own_printer = printer is None
+    printer = printer or PdfPrinter(binary)
     try:
-        _print_pdf(html_path, tmp, printer or PdfPrinter(binary))
+        _print_pdf(html_path, tmp, printer)
     except Exception as exc:  # playwright's errors, a timeout, a browser that will not start
         tmp.unlink(missing_ok=True)
         pdf_path.unlink(missing_ok=True)
@@ -898,6 +900,9 @@ def write_pdf(html_path: Path, pdf_path: Path, printer: PdfPrinter | None = None
             "date and the stale PDF was removed. Run `make report` again, or build without the "
             "PDF (`python -m euclaims build --no-pdf`)"
         ) from None
+    finally:
+        if own_printer:
+            printer.close()
     tmp.replace(pdf_path)
     return True
 
@@ -913,7 +918,8 @@ PDF_CHROMIUM_ARGS = (*CHROMIUM_ARGS, "--single-process", "--no-zygote")
 
 class PdfPrinter:
     """Headless Chromium started in a background thread, so that its start (seconds) overlaps
-    the rendering of the report; `print_pdf` prints one page with it, `close` stops it."""
+    the rendering of the report; `print_pdf` prints one page with it and returns once the PDF
+    is written (Chromium closes meanwhile), `close` waits until it has closed."""
 
     def __init__(self, binary: str) -> None:
         self._requests: queue.Queue = queue.Queue()
@@ -924,6 +930,7 @@ class PdfPrinter:
     def _serve(self, binary: str) -> None:
         from playwright.sync_api import sync_playwright
 
+        printed = False
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -933,18 +940,20 @@ class PdfPrinter:
                     request = self._requests.get()
                     if request is not None:
                         _print_page(browser, *request)
+                        printed = True
+                        # the PDF is written: the build goes on while Chromium closes
+                        self._results.put(None)
                 finally:
                     browser.close()
         except Exception as exc:  # handed to print_pdf, which raises it in the build's thread
-            self._results.put(exc)
-            return
-        self._results.put(None)
+            if not printed:
+                self._results.put(exc)
 
     def print_pdf(self, html_path: Path, tmp: Path) -> None:
         self._requests.put((html_path, tmp))
         error = self._results.get()
-        self._thread.join()
         if error is not None:
+            self._thread.join()
             raise error
 
     def close(self) -> None:
