@@ -22,13 +22,25 @@ from .tableschema import licences, table_schema
 
 #: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
 INPUTS_READ: dict[str, str] = {}
+#: Tables `load_raw` parsed and validated in this process, by file name and sha256 (with the
+#: extract whose schema validated them): the same bytes give the same table, so a file read
+#: again is checked against the manifest again but not parsed and validated again.
+_VALIDATED: dict[tuple[str, str], tuple[Extract, pd.DataFrame]] = {}
 
 
 def load_raw(name: str, raw_dir: Path = RAW_DIR, manifest: Path = MANIFEST_FILE) -> pd.DataFrame:
     """Load data/raw/<name> after checking its sha256 against the manifest and its schema."""
     path = Path(raw_dir) / name
     actual = verify_file(raw_dir, name, manifest)
-    frame = parse_and_validate(extract_by_name(name), path.read_bytes(), str(path))
+    extract = extract_by_name(name)
+    cached = _VALIDATED.get((name, actual))
+    if cached is not None and cached[0] is extract:
+        frame = cached[1].copy()  # the caller may change its table
+    else:
+        payload = path.read_bytes()
+        frame = parse_and_validate(extract, payload, str(path))
+        if hashlib.sha256(payload).hexdigest() == actual:  # not changed since verify_file
+            _VALIDATED[(name, actual)] = extract, frame.copy()
     INPUTS_READ[name] = actual
     return frame
 
