@@ -49,6 +49,23 @@ def test_every_declared_extract_is_committed_and_verified():
         assert len(frame) > 0
 
 
+def test_a_table_loaded_again_is_verified_again_and_handed_out_as_a_copy(raw_copy):
+    first = load(raw_copy, "member_states.csv")
+    first.loc[0, "name"] = "changed"  # a caller changing its table
+    again = load(raw_copy, "member_states.csv")
+    assert again.loc[0, "name"] != "changed"
+    assert again.equals(load_raw("member_states.csv"))
+    path = raw_copy / "population_eurostat.csv"
+    load(raw_copy, path.name)
+    original = path.read_bytes()
+    rewrite(raw_copy, path.name, original.replace(b"8351643", b"8351644"), False)
+    with pytest.raises(DataError, match=r"population_eurostat.csv: sha256 .* does not match"):
+        load(raw_copy, path.name)
+    rewrite(raw_copy, path.name, original.replace(b",8507786,", b",-8507786,"))
+    with pytest.raises(DataError, match=r"column 'population', row 6: check greater_than"):
+        load(raw_copy, path.name)
+
+
 def test_missing_file_names_it_and_how_to_restore(raw_copy):
     (raw_copy / "population_eurostat.csv").unlink()
     with pytest.raises(DataError, match=r"population_eurostat.csv: file is missing.*make extract"):

@@ -117,6 +117,33 @@ def test_ukraine_roll_calls_match_titles_not_cosponsor_lists():
     assert table.loc[2, "title"] == "Problem of Crimea"
 
 
+def test_members_by_call_lists_the_members_of_the_day_in_call_order():
+    calls = pd.DataFrame({"rcid": [7, 3, 9], "date": ["2020-01-31", "2013-07-01", "2013-06-30"]})
+    pairs = unga.members_by_call(MEMBERS, calls)
+    assert list(pairs.itertuples(index=False, name=None)) == [
+        (7, "AA"), (7, "HR"), (3, "AA"), (3, "HR"), (3, "GB"), (9, "AA"), (9, "GB"),
+    ]  # fmt: skip
+
+
+def test_shared_reads_parse_a_file_once_and_hand_out_copies(tmp_path):
+    reads = []
+
+    @base.shared_read
+    def read(path):
+        reads.append(path)
+        return pd.DataFrame({"x": [1, 2]})
+
+    read(tmp_path)
+    with base.shared_reads():
+        first = read(tmp_path)
+        first.loc[0, "x"] = 99  # a caller changing its copy
+        assert read(tmp_path)["x"].tolist() == [1, 2]
+        assert len(reads) == 2
+        read(tmp_path / "other")
+    read(tmp_path)
+    assert reads == [tmp_path, tmp_path, tmp_path / "other", tmp_path]
+
+
 def test_membership_check_names_file_column_and_row():
     rows = pd.DataFrame(
         {"country": ["AA", "RU", "HR"], "date": ["2012-01-01", "2012-01-01", "2012-01-01"]}

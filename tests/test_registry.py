@@ -103,3 +103,22 @@ def test_each_rule_was_committed_before_the_first_output_showing_its_verdict(led
             f"{claim.id}: rule first committed in {rule_commit[:7]}, not before the first "
             f"output showing its verdict ({output_commit[:7]})"
         )
+
+
+@pytest.mark.skipif(not _full_history(), reason="needs the project's full git history")
+def test_the_notebook_history_finds_the_commits_git_log_s_finds(ledger):
+    """first_output_commit reads the history once and counts occurrences itself; for two
+    claims and a string in no notebook, the candidate commits are those of `git log -S`."""
+    head = registry.git(PROJECT_ROOT, "rev-parse", "HEAD").strip()
+    history = registry.notebook_history(PROJECT_ROOT.resolve(), head)
+    testable = [claim.id for claim in ledger.values() if claim.testable]
+    for text in (testable[0], testable[-1], "no-claim-has-this-id"):
+        listed = registry.git(
+            PROJECT_ROOT, "log", "--format=%H", "--reverse", "-S", text, "--", "notebooks"
+        ).split()
+        found = [
+            sha
+            for sha, changes in history.commits
+            if history.changes_count_of(changes, text.encode())
+        ]
+        assert found == listed, text

@@ -13,7 +13,7 @@ import pandera.errors
 
 from .errors import DataError
 from .extracts import ALL_EXTRACTS, extract_by_name
-from .extracts.base import Extract, source_counts, to_csv_bytes
+from .extracts.base import Extract, shared_reads, source_counts, to_csv_bytes
 from .fileio import atomic_write_bytes, canonical_json, sha256_file
 from .manifest import RESTORE_HINT, read_manifest, verify_file
 from .paths import CURATED_DIR, MANIFEST_FILE, RAW_DIR, UPSTREAM_ENV, upstream_dir
@@ -22,13 +22,25 @@ from .tableschema import licences, table_schema
 
 #: Files read through `load_raw` in this process, name -> sha256 (recorded in results.json).
 INPUTS_READ: dict[str, str] = {}
+#: Tables `load_raw` parsed and validated in this process, by file name and sha256 (with the
+#: extract whose schema validated them): the same bytes give the same table, so a file read
+#: again is checked against the manifest again but not parsed and validated again.
+_VALIDATED: dict[tuple[str, str], tuple[Extract, pd.DataFrame]] = {}
 
 
 def load_raw(name: str, raw_dir: Path = RAW_DIR, manifest: Path = MANIFEST_FILE) -> pd.DataFrame:
     """Load data/raw/<name> after checking its sha256 against the manifest and its schema."""
     path = Path(raw_dir) / name
     actual = verify_file(raw_dir, name, manifest)
-    frame = parse_and_validate(extract_by_name(name), path.read_bytes(), str(path))
+    extract = extract_by_name(name)
+    cached = _VALIDATED.get((name, actual))
+    if cached is not None and cached[0] is extract:
+        frame = cached[1].copy()  # the caller may change its table
+    else:
+        payload = path.read_bytes()
+        frame = parse_and_validate(extract, payload, str(path))
+        if hashlib.sha256(payload).hexdigest() == actual:  # not changed since verify_file
+            _VALIDATED[(name, actual)] = extract, frame.copy()
     INPUTS_READ[name] = actual
     return frame
 
@@ -135,8 +147,8 @@ def extract_all(
 ) -> list[str]:
     """Rebuild every extract from the upstream snapshots; returns the files written.
 
-    Refuses (DataError) when an upstream file's sha256 differs from the one the manifest
-    recorded, unless `accept_upstream_change` is set.
+    Refuses (DataError), before building anything, when an upstream file's sha256 differs from
+    the one the manifest recorded, unless `accept_upstream_change` is set.
     """
     upstream = Path(upstream) if upstream else upstream_dir()
     if not upstream.is_dir():
@@ -145,14 +157,21 @@ def extract_all(
             "the reference snapshots (e.g. ../shared/data)"
         )
     previous = read_manifest(manifest) if Path(manifest).exists() else {}
-    resources, payloads = [], {}
+    # Every upstream file is checked against the manifest before any extract is built, so a
+    # changed file is refused at once; a file several extracts read is hashed once.
+    digests: dict[Path, str] = {}
+    sums = {}
     for extract in ALL_EXTRACTS:
         upstream_sums = {}
         for relative in extract.upstream:
             source_path = upstream / relative
-            if not source_path.exists():
-                raise DataError(f"{source_path}: upstream file missing (needed by {extract.name})")
-            upstream_sums[relative] = sha256_file(source_path)
+            if source_path not in digests:
+                if not source_path.exists():
+                    raise DataError(
+                        f"{source_path}: upstream file missing (needed by {extract.name})"
+                    )
+                digests[source_path] = sha256_file(source_path)
+            upstream_sums[relative] = digests[source_path]
         recorded = {
             item["path"]: item["sha256"]
             for item in previous.get(extract.name, {}).get("upstream", [])
@@ -170,12 +189,16 @@ def extract_all(
             if not curated_path.exists():
                 raise DataError(f"{curated_path}: curated table missing (needed by {extract.name})")
             curated_sums[f"data/curated/{relative}"] = sha256_file(curated_path)
-        frame = extract.build(upstream)
-        payload = to_csv_bytes(frame)
-        parse_and_validate(extract, payload, f"extract {extract.name} (built from upstream)")
-        payloads[extract.name] = payload
-        resource = resource_descriptor(extract, payload, upstream_sums, curated_sums)
-        resources.append({**resource, **(source_counts(frame) or {})})
+        sums[extract.name] = upstream_sums, curated_sums
+    resources, payloads = [], {}
+    with shared_reads():  # extracts that read the same upstream file share one parse of it
+        for extract in ALL_EXTRACTS:
+            frame = extract.build(upstream)
+            payload = to_csv_bytes(frame)
+            parse_and_validate(extract, payload, f"extract {extract.name} (built from upstream)")
+            payloads[extract.name] = payload
+            resource = resource_descriptor(extract, payload, *sums[extract.name])
+            resources.append({**resource, **(source_counts(frame) or {})})
     for name, payload in payloads.items():
         atomic_write_bytes(Path(raw_dir) / name, payload)
     atomic_write_bytes(Path(manifest), canonical_json(build_manifest(resources)).encode("utf-8"))

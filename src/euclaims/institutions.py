@@ -1116,6 +1116,10 @@ def evaluate_by_step(
         raise ValueError(f"far_bigger_ratio must be above 1, got {far_bigger_ratio}")
     year = int(essay_date[:4])
     threshold = float(small_state_threshold_millions)
+    if size_definition != "absolute":
+        # The other definitions draw their own line and ignore the threshold: one cached
+        # computation per definition, whatever threshold the specification names.
+        threshold = COMPARED_THRESHOLDS[0]
     key = (inputs, population_source, size_definition, threshold, year)
     classes = size_classes(*key)
     until, procedures = vote_filters(essay_date, vote_period, commission_procedures)

@@ -437,11 +437,13 @@ def swing_counts(game: Game) -> list[list[int]]:
 
 
 def _quota_arrays(game: Game) -> tuple[np.ndarray, np.ndarray]:
-    """Vote and population quota per coalition size; impossible sizes get a huge quota."""
-    never = np.iinfo(np.int64).max // 4
-    votes = np.array([never if q is None else q.votes for q in game.quotas], np.int64)
-    pops = np.array([never if q is None else q.population for q in game.quotas], np.int64)
-    return votes, pops
+    """Vote and population quota per coalition size, clipped to ``[0, total + 1]`` (the same
+    test for every coalition, whose totals lie in ``[0, total]``); impossible sizes get
+    ``total + 1``, which no coalition reaches."""
+    never_votes, never_pops = sum(game.votes) + 1, sum(game.populations) + 1
+    votes = [never_votes if q is None else min(max(q.votes, 0), never_votes) for q in game.quotas]
+    pops = [never_pops if q is None else min(max(q.population, 0), never_pops) for q in game.quotas]
+    return np.array(votes, np.int64), np.array(pops, np.int64)
 
 
 def _enumerated_member_swings(game: Game, i: int, chunk: int) -> list[int]:
@@ -457,13 +459,18 @@ def _enumerated_member_swings(game: Game, i: int, chunk: int) -> list[int]:
     low_pop, low_vote = low_pop[order], low_vote[order]
     bounds = np.searchsorted(low_size[order], np.arange(n_low + 2))
     quota_votes, quota_pops = _quota_arrays(game)
+    # Totals and quotas lie in [0, total + 1]: int32 halves the memory traffic when they fit.
+    if max(sum(game.populations), sum(game.votes)) < 2**31 - 1:
+        narrow = [a.astype(np.int32) for a in (low_pop, low_vote, high_pop, high_vote)]
+        low_pop, low_vote, high_pop, high_vote = narrow
+        quota_votes, quota_pops = quota_votes.astype(np.int32), quota_pops.astype(np.int32)
     use_votes = any(q is not None and q.votes > 0 for q in game.quotas)
     counts = np.zeros(game.n, np.int64)
-    step = max(1, chunk // len(low_pop))
-    for start in range(0, len(high_pop), step):
-        rows = slice(start, start + step)
-        for size_low in range(n_low + 1):
-            cols = slice(bounds[size_low], bounds[size_low + 1])
+    for size_low in range(n_low + 1):
+        cols = slice(bounds[size_low], bounds[size_low + 1])
+        step = max(1, chunk // (bounds[size_low + 1] - bounds[size_low]))
+        for start in range(0, len(high_pop), step):
+            rows = slice(start, start + step)
             size = high_size[rows] + size_low
             pop = high_pop[rows, None] + low_pop[None, cols]
             alone = pop >= quota_pops[size, None]
@@ -477,7 +484,7 @@ def _enumerated_member_swings(game: Game, i: int, chunk: int) -> list[int]:
 
 
 def swing_counts_enumeration(
-    game: Game, members: Sequence[int] | None = None, chunk: int = 2**18
+    game: Game, members: Sequence[int] | None = None, chunk: int = 2**16
 ) -> list[list[int]]:
     """Reference: swings by testing all 2**(n-1) coalitions of the others of each member.
 

@@ -11,9 +11,11 @@ that has no new amendment). Git history shows when each version was first commit
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -152,14 +154,48 @@ def git(root: Path, *args: str) -> str:
     return result.stdout
 
 
+def git_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
+    """Contents of the named objects (`<oid>` or `<commit>:<path>`, as `git show` takes them)
+    from one `git cat-file --batch`; None for a name git does not find."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return {}
+    result = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=root, capture_output=True,
+        input="".join(f"{name}\n" for name in names).encode(),
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise LedgerError(f"git cat-file --batch failed: {result.stderr.decode().strip()}")
+    out, position, found = result.stdout, 0, {}
+    for name in names:
+        end = out.index(b"\n", position)
+        header, position = out[position:end].split(), end + 1
+        if header[-1] in (b"missing", b"ambiguous"):
+            found[name] = None
+            continue
+        size = int(header[2])
+        found[name] = out[position : position + size]
+        position += size + 1
+    return found
+
+
+def as_text(content: bytes) -> str:
+    """Object content as `git(...)` returns it (text mode: UTF-8, universal newlines)."""
+    return content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def rule_commits(root: Path = PROJECT_ROOT) -> dict[str, dict[str, str]]:
     """claim id -> {rule_sha256: first commit whose claims.yaml holds that rule}."""
     found: dict[str, dict[str, str]] = {}
-    for sha in git(root, "log", "--format=%H", "--reverse", "--", "claims.yaml").split():
+    commits = git(root, "log", "--format=%H", "--reverse", "--", "claims.yaml").split()
+    versions = git_objects(root, [f"{sha}:claims.yaml" for sha in commits])
+    for sha in commits:
+        content = versions[f"{sha}:claims.yaml"]
+        if content is None:
+            continue  # claims.yaml deleted in that commit
         try:
-            text = git(root, "show", f"{sha}:claims.yaml")
-            ledger = load_yaml(text) or {}
-        except (LedgerError, yaml.YAMLError):
+            ledger = load_yaml(as_text(content)) or {}
+        except yaml.YAMLError:
             continue
         for entry in ledger.get("claims", []) if isinstance(ledger, dict) else []:
             if isinstance(entry, dict) and isinstance(entry.get("rule"), dict):
@@ -169,17 +205,66 @@ def rule_commits(root: Path = PROJECT_ROOT) -> dict[str, dict[str, str]]:
     return found
 
 
-def first_output_commit(claim_id: str, root: Path = PROJECT_ROOT) -> str | None:
-    """First commit whose committed notebook outputs (not their sources) name the claim."""
-    candidates = git(root, "log", "--format=%H", "--reverse", "-S", claim_id, "--", "notebooks")
-    for sha in candidates.split():
-        names = git(root, "show", "--name-only", "--format=", sha, "--", "notebooks").split()
-        for name in names:
-            if not name.endswith(".ipynb"):
+NULL_OID = "0" * 40
+
+
+@dataclass(frozen=True)
+class NotebookHistory:
+    """The commits `git log --reverse -- notebooks` lists, each with the files under notebooks/
+    it changed as (path, old blob, new blob) (NULL_OID for no blob), and the blobs' contents."""
+
+    commits: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+    blobs: dict[str, bytes]
+
+    def changes_count_of(self, changes: tuple[tuple[str, str, str], ...], text: bytes) -> bool:
+        """Whether a commit changes how often `text` occurs in a file (`git log -S text`: it
+        counts non-overlapping occurrences and skips binary files, those with a NUL byte in
+        their first 8000 bytes)."""
+        for _, old, new in changes:
+            one, two = self.blobs.get(old, b""), self.blobs.get(new, b"")
+            if b"\0" in one[:8000] or b"\0" in two[:8000]:
                 continue
+            if one.count(text) != two.count(text):
+                return True
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def notebook_history(root: Path, head: str) -> NotebookHistory:
+    """The history of notebooks/ reachable from commit `head`, read with two git processes."""
+    log = git(root, "log", "--reverse", "--format=%x01%H", "--raw", "--no-abbrev", "-z", head,
+              "--", "notebooks")  # fmt: skip
+    commits = []
+    for chunk in log.split("\x01")[1:]:
+        sha, *tokens = [token.strip("\n") for token in chunk.split("\x00")]
+        tokens = [token for token in tokens if token]
+        changes, index = [], 0
+        while index < len(tokens):
+            _, _, old, new, status = tokens[index].removeprefix(":").split()
+            paths = 2 if status[0] in "RC" else 1  # a rename or copy names source and target
+            changes.append((tokens[index + paths], old, new))
+            index += 1 + paths
+        commits.append((sha, tuple(changes)))
+    oids = sorted({oid for _, changes in commits for _, *pair in changes for oid in pair})
+    blobs = git_objects(root, [oid for oid in oids if oid != NULL_OID])
+    return NotebookHistory(tuple(commits), {oid: blob for oid, blob in blobs.items() if blob})
+
+
+def first_output_commit(claim_id: str, root: Path = PROJECT_ROOT) -> str | None:
+    """First commit whose committed notebook outputs (not their sources) name the claim.
+
+    The candidates are the commits `git log -S <claim id> -- notebooks` lists, in order; the
+    history is read once per process (and HEAD) and searched for every claim."""
+    history = notebook_history(Path(root).resolve(), git(root, "rev-parse", "HEAD").strip())
+    for sha, changes in history.commits:
+        if not history.changes_count_of(changes, claim_id.encode("utf-8")):
+            continue
+        for name, _, new in changes:
+            if not name.endswith(".ipynb") or new == NULL_OID:
+                continue  # a deleted notebook has no outputs at that commit
             try:
-                notebook = json.loads(git(root, "show", f"{sha}:{name}"))
-            except (LedgerError, json.JSONDecodeError):
+                notebook = json.loads(as_text(history.blobs.get(new, b"")))
+            except json.JSONDecodeError:
                 continue
             outputs = json.dumps([cell.get("outputs", []) for cell in notebook.get("cells", [])])
             if claim_id in outputs:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import pandera.pandas as pa
@@ -27,7 +30,67 @@ NAME_ALIASES = {
 ISO2 = r"^[A-Z]{2}$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 
+# --- one read of each upstream file per extraction run --------------------------------------------
 
+#: Results of the `shared_read` functions inside `shared_reads()`, by function and arguments.
+_SHARED: dict[tuple[Any, ...], Any] | None = None
+_Read = TypeVar("_Read", bound=Callable[..., Any])
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Inside the block, each `shared_read` function reads and parses an upstream file once
+    (several extracts use the same file); every caller gets its own copy of the result. Outside
+    it, every call reads the file afresh."""
+    global _SHARED
+    outer = _SHARED
+    _SHARED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        if outer is None:
+            for value in _SHARED.values():
+                if isinstance(value, pd.ExcelFile):
+                    value.close()
+        _SHARED = outer
+
+
+def _fresh(value: Any) -> Any:
+    """A copy a caller may change without changing the shared result."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy()
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    return value
+
+
+def shared_read(function: _Read) -> _Read:
+    """Decorator: `function(*args)` (hashable arguments) computed once inside `shared_reads()`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> Any:
+        if _SHARED is None:
+            return function(*args)
+        key = (function.__module__, function.__qualname__, *args)
+        if key not in _SHARED:
+            _SHARED[key] = function(*args)
+        return _fresh(_SHARED[key])
+
+    return wrapper  # type: ignore[return-value]
+
+
+def read_sheet(path: Path, **options: Any) -> pd.DataFrame:
+    """`pd.read_excel(path, **options)`; inside `shared_reads()` the workbook is loaded once
+    and each sheet parsed from it into a new frame."""
+    if _SHARED is None:
+        return pd.read_excel(path, **options)
+    key = ("workbook", path)
+    if key not in _SHARED:
+        _SHARED[key] = pd.ExcelFile(path)  # closed when the block ends
+    return pd.read_excel(_SHARED[key], **options)
+
+
+@shared_read
 def read_member_states(upstream: Path) -> pd.DataFrame:
     """EU27 + UK from EUMS: ISO2 `country`, EU `eu_code` (EL, UK), `iso3`, `cow_code`, English
     `name`, `accession_date`, `exit_date` (empty if still a member); one row per state."""
@@ -116,13 +179,6 @@ def check_members_on(
             f"member on {row[date]} ({len(bad)} such row(s)); check member_states.csv's "
             "accession/exit dates or flag the row instead of listing it as a member"
         )
-
-
-def member_codes_on(members: pd.DataFrame, date: str) -> list[str]:
-    """ISO2 codes of the EU members on `date` (accession on or before, exit after)."""
-    joined = members["accession_date"] <= date
-    stayed = members["exit_date"].isna() | (members["exit_date"] > date)
-    return members.loc[joined & stayed, "country"].tolist()
 
 
 def check_members_on_date(

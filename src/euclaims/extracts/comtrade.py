@@ -30,7 +30,7 @@ def read_year(upstream: Path, year: int, members: pd.DataFrame) -> pd.DataFrame:
     missing = [column for column in COLUMNS if column not in raw.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
-    dates = set(raw["date"])
+    dates = set(raw["date"].unique())
     if dates != {f"{year}-01-01"}:
         raise DataError(f"{path}: column 'date': expected only {year}-01-01, found {sorted(dates)}")
     countries = map_member_names(

@@ -12,7 +12,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataError
-from .base import ISO2, MEMBER_STATES_FILE, Extract, map_member_names, read_member_states
+from .base import (
+    ISO2,
+    MEMBER_STATES_FILE,
+    Extract,
+    map_member_names,
+    read_member_states,
+    read_sheet,
+)
 
 EDA_FILE = "defence_institutions/eda/eda_defence_data_2018-2023.xlsx"
 EDA_2005_FILE = "defence_institutions/eda/eda_defence_data_2005-2017e.xlsx"
@@ -111,7 +118,7 @@ PROCUREMENT_SCHEMA = pa.DataFrameSchema(
 def build_eda_eu27(upstream: Path) -> pd.DataFrame:
     """EU27 aggregates 2018-2023, long: year, indicator, value, unit; '-' cells are dropped."""
     path = upstream / EDA_FILE
-    sheet = pd.read_excel(path, sheet_name=EU27_SHEET, header=None)
+    sheet = read_sheet(path, sheet_name=EU27_SHEET, header=None)
     years = sheet.iloc[0, 1:]
     if not all(str(year).replace(".0", "").isdigit() for year in years):
         raise DataError(
@@ -138,7 +145,7 @@ def build_eda_eu27(upstream: Path) -> pd.DataFrame:
 def build_eda_states_2023(upstream: Path) -> pd.DataFrame:
     """Per EU27 state, 2023: total expenditure and investment (EUR m), share of GDP (%)."""
     path = upstream / EDA_FILE
-    raw = pd.read_excel(path, sheet_name=STATES_SHEET)
+    raw = read_sheet(path, sheet_name=STATES_SHEET)
     raw.columns = [str(column).strip() for column in raw.columns]
     members = read_member_states(upstream)
     names = raw["EU MS"].astype(str).str.strip()

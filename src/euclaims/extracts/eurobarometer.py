@@ -25,7 +25,11 @@ AGGREGATE = "EU28"
 def build_eurobarometer(upstream: Path) -> pd.DataFrame:
     """Weighted counts for/against/don't know and the published share 'for', per state and EU."""
     path = upstream / EUROBAROMETER_FILE
-    sheet = xlrd.open_workbook(path).sheet_by_name(EB_SHEET)
+    book = xlrd.open_workbook(path, on_demand=True)  # parse only the sheet read
+    try:
+        sheet = book.sheet_by_name(EB_SHEET)
+    finally:
+        book.release_resources()
     label = str(sheet.cell_value(4, 11))
     if "common defence and security policy" not in label:
         raise DataError(f"{path}: sheet {EB_SHEET} row 5 is {label!r}, not the expected item")

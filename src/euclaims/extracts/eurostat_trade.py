@@ -20,6 +20,8 @@ from .base import (
     check_unique_keys,
     map_member_names,
     read_member_states,
+    read_sheet,
+    shared_read,
     state_year_schema,
 )
 
@@ -48,6 +50,7 @@ def reporter_name(label: str) -> str:
     return label.split(" (")[0].strip()
 
 
+@shared_read
 def read_comext(upstream: Path) -> pd.DataFrame:
     """The concatenated Comext relational-view files: reporter label, month, value in EUR."""
     path = upstream / COMEXT_FILE
@@ -59,7 +62,7 @@ def read_comext(upstream: Path) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "reporter": raw["REPORTER"],
-            "month": raw["PERIOD"].map(comext_month),
+            "month": raw["PERIOD"].map({p: comext_month(p) for p in raw["PERIOD"].unique()}),
             "exports_eur": raw["VALUE_IN_EUR"].astype("int64"),
         }
     )
@@ -167,7 +170,7 @@ def _gas_sheet(path: Path, sheet: str, members: pd.DataFrame) -> pd.Series:
     """One sheet of the Eurostat export as a (country, year) series in TJ (GCV)."""
     with warnings.catch_warnings():  # the Eurostat export has no default style
         warnings.simplefilter("ignore", UserWarning)
-        raw = pd.read_excel(path, sheet_name=sheet, header=None)
+        raw = read_sheet(path, sheet_name=sheet, header=None)
     header_row = raw.index[raw[0] == "TIME"][0]
     years = [int(float(y)) for y in raw.iloc[header_row, 1:].tolist()]
     body = raw.iloc[header_row + 2 :, : len(years) + 1]

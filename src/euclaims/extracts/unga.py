@@ -23,8 +23,9 @@ from .base import (
     Extract,
     check_members_on_date,
     iso3_to_iso2,
-    member_codes_on,
+    members_on,
     read_member_states,
+    shared_read,
 )
 
 UN_VOTES_FILE = "sanctions_trade/unvotes_un_votes.rda"
@@ -58,10 +59,17 @@ def resolution_symbol(unres: pd.Series) -> pd.Series:
     return text.str.replace(r"^R/", "A/RES/", regex=True).replace("", None)
 
 
+@shared_read
+def read_rda(path: Path) -> dict[str, pd.DataFrame]:
+    """The objects of an R data file (pyreadr), read once per extraction run."""
+    return dict(pyreadr.read_r(path))
+
+
+@shared_read
 def read_roll_calls(upstream: Path) -> pd.DataFrame:
     """Roll calls from FIRST_SESSION on (`tidy_roll_calls` of un_roll_calls.rda)."""
     path = upstream / UN_ROLL_CALLS_FILE
-    calls = pyreadr.read_r(path)["un_roll_calls"]
+    calls = read_rda(path)["un_roll_calls"]
     missing = sorted({"rcid", "session", "date", "unres", "short", "descr"} - set(calls.columns))
     if missing:
         raise DataError(f"{path}: missing columns {', '.join(missing)}")
@@ -110,19 +118,17 @@ def session_years(calls: pd.DataFrame) -> pd.Series:
 
 def read_votes(upstream: Path, rcids: pd.Series) -> pd.DataFrame:
     """Votes (rcid, country_code, vote) on the given roll calls."""
-    votes = pyreadr.read_r(upstream / UN_VOTES_FILE)["un_votes"]
+    votes = read_rda(upstream / UN_VOTES_FILE)["un_votes"]
     votes = votes.loc[votes["rcid"].isin(rcids), ["rcid", "country_code", "vote"]]
     return votes.assign(rcid=votes["rcid"].astype("int64"), vote=votes["vote"].astype(str))
 
 
 def members_by_call(members: pd.DataFrame, calls: pd.DataFrame) -> pd.DataFrame:
-    """One row per (rcid, EU member on the roll call's date)."""
-    rows = [
-        (rcid, country)
-        for rcid, date in zip(calls["rcid"], calls["date"], strict=True)
-        for country in member_codes_on(members, date)
-    ]
-    return pd.DataFrame(rows, columns=["rcid", "country"])
+    """One row per (rcid, EU member on the roll call's date), in the order of the calls and,
+    within a call, of the member-state table."""
+    pairs = calls[["rcid", "date"]].merge(members[["country"]], how="cross")
+    on = members_on(pairs["country"], pairs["date"], members)
+    return pairs.loc[on, ["rcid", "country"]].reset_index(drop=True)
 
 
 def build_unga_rollcalls(upstream: Path) -> pd.DataFrame:
@@ -209,7 +215,7 @@ def build_unga_rollcall_issues(upstream: Path) -> pd.DataFrame:
     """One row per (roll call, issue) for the roll calls of unga_eu_rollcalls.csv; a roll call
     may carry several issues or none."""
     path = upstream / UN_ISSUES_FILE
-    issues = pyreadr.read_r(path)["un_roll_call_issues"]
+    issues = read_rda(path)["un_roll_call_issues"]
     missing = sorted({"rcid", "short_name", "issue"} - set(issues.columns))
     if missing:
         raise DataError(f"{path}: missing columns {', '.join(missing)}")
