@@ -7,26 +7,34 @@ report copies it to reports/notebooks/<stem>.html.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .paths import PACKAGE_DIR
 
 PAGE_NAME = "executed.html"
 
 
-def render_notebook_html(executed: Path, stem: str) -> str:
-    """The executed notebook as one offline HTML page with an anchor `cell-<n>` per code cell."""
-    import nbformat
+@cache
+def _exporter() -> Any:
+    """One HTML exporter per process: its Jinja environment keeps the compiled templates."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         extra_template_paths=[str(PACKAGE_DIR / "templates")],
         template_file="notebook.html.j2",
     )
+
+
+def render_notebook_html(executed: Path, stem: str) -> str:
+    """The executed notebook as one offline HTML page with an anchor `cell-<n>` per code cell."""
+    import nbformat
+
     notebook = nbformat.read(executed, as_version=4)
     notebook.metadata["title"] = f"{stem} (executed notebook, euclaims)"
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": stem}})
+    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": stem}})
     return body
 
 
