@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import io
 from numbers import Number
 from typing import Any
 
@@ -17,7 +16,7 @@ import seaborn as sns  # noqa: E402
 from .claims import VERDICT_LABELS, Claim, expression_names, metric_value  # noqa: E402
 from .fileio import atomic_write_bytes, sha256_file  # noqa: E402
 from .paths import MULTIVERSE_DIR  # noqa: E402
-from .plotting import A4_WIDTH_INCHES, PALETTE, set_theme  # noqa: E402
+from .plotting import A4_WIDTH_INCHES, PALETTE, png_bytes, set_theme  # noqa: E402
 
 _COLOURS = sns.color_palette(PALETTE)
 #: One colour per verdict (colour-blind-safe palette); the markers differ too.
@@ -133,11 +132,10 @@ def specification_curve(
     bottom.set_xlabel(f"Specifications, ranked by {metric.replace('_', ' ')}", fontsize=8)
     bottom.grid(axis="x", visible=False)
     name = f"figures/{claim.id}.png"
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    png = png_bytes(fig)
     plt.close(fig)
     path = MULTIVERSE_DIR / name
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, png)
     decisive = sorted({entry["choice"] for entry in robustness["decisive_choices"]})
     caption = (
         f"Specification curve of '{claim.id}': {metric} in each of the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -40,14 +41,41 @@ def save_figure(
     In a notebook the figure is shown as those same PNG bytes and then closed: the inline
     backend would otherwise draw it twice more (at the end of the cell and for its display)."""
     entry = {"file": f"figures/{name}.png", "caption": caption, "inputs": sorted(inputs)}
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    png = png_bytes(fig)
     if output_dir:
         path = Path(output_dir) / entry["file"]
-        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_bytes(path, png)
         entry["sha256"] = sha256_file(path)
-    show_png(fig, buffer.getvalue(), f"Figure {name}: {caption}")
+    show_png(fig, png, f"Figure {name}: {caption}")
     return entry
+
+
+def png_bytes(fig: plt.Figure) -> bytes:
+    """The figure as PNG without timestamps, cropped as `savefig.bbox = "tight"` crops it.
+
+    "tight" draws the whole figure once only to measure it, then again to save it. Measured here
+    at the saving resolution, the crop and the bytes are the same and the figure is drawn once
+    (about a tenth less time). A figure with a layout engine, which lays itself out while it is
+    drawn, is saved the usual way."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches=_tight_crop(fig), metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _tight_crop(fig: plt.Figure) -> Any:
+    """The bounding box (inches) that savefig's "tight" would crop `fig` to, or None (savefig
+    then follows rcParams) when it cannot be measured without drawing."""
+    rc = matplotlib.rcParams
+    if rc["savefig.bbox"] != "tight" or fig.get_layout_engine() is not None:
+        return None
+    dpi = fig.dpi if rc["savefig.dpi"] == "figure" else rc["savefig.dpi"]
+    screen_dpi = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    finally:
+        fig.set_dpi(screen_dpi)
+    return bbox.padded(rc["savefig.pad_inches"])
 
 
 def show_png(fig: plt.Figure, png: bytes, text: str) -> None:
