@@ -39,10 +39,11 @@ report: $(SETUP_STAMP) ## run stale notebooks (papermill) and the multiverse, wr
 	$(PY) -m euclaims build
 
 # Two pytest-xdist workers; tests/conftest.py keeps each notebook's nbval cells on one worker and
-# builds the project once, in the background, for both.
+# builds the project once, in the background, for both. pytest caches its assertion-rewritten
+# test modules as bytecode only where bytecode may be written (else each worker rewrites them all).
 test: $(SETUP_STAMP) ## run the unit tests, pipeline tests and nbval over notebooks/
 	@$(BYTECODE)
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider -n 2
 
 extract: $(SETUP_STAMP) ## rebuild data/raw from the snapshots in $EUCLAIMS_UPSTREAM
@@ -81,9 +82,12 @@ check-reproducible: $(SETUP_STAMP) ## two builds from clean outputs must give id
 screenshot: report ## save the report's first screen to docs/report-first-screen.png (needs Chromium)
 	$(PY) -m euclaims.browser reports/report.html docs/report-first-screen.png
 
+#: Seconds `make clean` waits for a running build before it gives up.
+CLEAN_WAIT ?= 10
+
 clean: ## remove build outputs (data/processed, reports), keep .venv; waits for a running build
 	@mkdir -p data/processed reports
-	@flock -w 10 data/processed/.build.lock sh -c '\
+	@flock -w $(CLEAN_WAIT) data/processed/.build.lock sh -c '\
 	  find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep ! -name .build.lock -exec rm -rf {} +; \
 	  find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +' \
 	  || { echo "a build is running (it holds data/processed/.build.lock); try again when it ends"; exit 1; }

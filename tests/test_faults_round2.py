@@ -194,15 +194,18 @@ def test_make_clean_waits_for_a_running_build_and_keeps_gitkeep(project_copy):
     holder = _hold_lock(project_copy, 30)
     makefile = PROJECT_ROOT / "Makefile"
     try:
+        started = time.monotonic()
         result = subprocess.run(
-            ["make", "-f", str(makefile), "clean"], cwd=project_copy, capture_output=True,
-            text=True, timeout=60,
+            ["make", "-f", str(makefile), "clean", "CLEAN_WAIT=2"], cwd=project_copy,
+            capture_output=True, text=True, timeout=60,
         )  # fmt: skip
+        waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode != 0
     assert "a build is running" in result.stdout + result.stderr
+    assert waited >= 2  # it waited for the build before it gave up
     assert (project_copy / "data/processed/some_output").exists()
     result = subprocess.run(
         ["make", "-f", str(makefile), "clean"], cwd=project_copy, capture_output=True, text=True
