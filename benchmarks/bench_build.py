@@ -8,8 +8,9 @@ Cases: floor, clean `make report` (outputs emptied, environment present), no-op 
 the multiverse alone (its outputs emptied, notebooks' default runs present), `make test`. Peak
 memory is the largest sum of resident memory over the build's process tree (sampled), as RSS
 and as PSS.
-`python benchmarks/bench_build.py floor noop` times only those cases (each ratio against the
-floor of the same run); results go to benchmarks/results.json, merged with earlier cases.
+Each run of a case is paired with a floor run just before it, and its multiple of the floor is
+the median of the paired ratios. `python benchmarks/bench_build.py floor noop` times only those
+cases; results go to benchmarks/results.json, merged with earlier cases.
 """
 
 from __future__ import annotations
@@ -183,17 +184,29 @@ def main(selected: list[str]) -> int:
     results = {}
     load_before = [round(x, 2) for x in os.getloadavg()]
     print(f"{'case':34} {'median s':>9} {'x floor':>8} {'target':>7} {'peak MB':>8}  runs")
+    _, floor_command_of, _ = CASES["floor"]
     for key in chosen:
         label, command, before = CASES[key]
-        runs = [timed(command(), before) for _ in range(TEST_REPEATS if key == "test" else REPEATS)]
+        repeats = TEST_REPEATS if key == "test" else REPEATS
+        # With the floor chosen, each run of another case is paired with a floor run just
+        # before it: these machines' speed drifts by a sixth within an hour, and a ratio of
+        # two runs a minute apart is steadier than a ratio of medians minutes apart.
+        paired = key != "floor" and "floor" in chosen
+        runs, floors = [], []
+        for _ in range(repeats):
+            if paired:
+                floors.append(timed(floor_command_of())[0])
+            runs.append(timed(command(), before))
         seconds = [run[0] for run in runs]
         median = statistics.median(seconds)
-        floor = (
-            median
-            if key == "floor"
-            else results.get("floor", previous.get("floor", {})).get("median_s")
-        )
-        ratio = median / floor if floor else None
+        if key == "floor":
+            floor, ratio = median, 1.0
+        elif paired:
+            floor = statistics.median(floors)
+            ratio = statistics.median(s / f for s, f in zip(seconds, floors, strict=True))
+        else:
+            floor = results.get("floor", previous.get("floor", {})).get("median_s")
+            ratio = median / floor if floor else None
         target = TARGETS.get(key)
         results[key] = {
             "label": label,
@@ -206,6 +219,8 @@ def main(selected: list[str]) -> int:
             "peak_memory_mb": round(max(run[1] for run in runs)),
             "peak_memory_pss_mb": round(max(run[2] for run in runs)),
         }
+        if paired:
+            results[key]["paired_floor_runs_s"] = [round(f, 2) for f in floors]
         shown = f"{ratio:8.2f}" if ratio is not None else f"{'-':>8}"
         print(
             f"{label:34} {median:9.2f} {shown} {target or '-':>7} "
@@ -239,7 +254,7 @@ def main(selected: list[str]) -> int:
 def markdown_table(payload: dict) -> str:
     """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
     lines = [
-        "| case | median s | floor s (same run) | × floor | target | met | peak MB PSS (RSS) "
+        "| case | median s | floor s (paired) | × floor | target | met | peak MB PSS (RSS) "
         "| runs (s) |",
         "|---|---:|---:|---:|---:|:---:|---:|---|",
     ]

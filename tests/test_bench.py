@@ -1,0 +1,59 @@
+"""benchmarks/bench_build.py: memory sampling of a process tree and the README's table."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from euclaims.paths import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location(
+        "bench_build", PROJECT_ROOT / "benchmarks" / "bench_build.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tree_memory_counts_children_and_pss_shares_pages(bench):
+    """A child holding 200 MB of its own is counted; PSS never exceeds RSS."""
+    code = "import time; block = bytearray(200 * 10**6); print('ready', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        me = psutil.Process()
+        members = bench.tree_members(me)
+        assert child.pid in {member.pid for member in members}
+        rss, pss = bench.tree_rss(members), bench.tree_pss(members)
+        alone = bench.tree_rss([me])
+        assert rss - alone > 190 * 10**6
+        assert 0 < pss <= rss
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_timed_reports_seconds_and_peak_memory(bench):
+    started = time.perf_counter()
+    code = "import time; block = bytearray(100 * 10**6); time.sleep(1.5)"
+    seconds, rss_mb, pss_mb = bench.timed([sys.executable, "-c", code])
+    assert 1.5 <= seconds <= time.perf_counter() - started
+    assert rss_mb > 100 and 0 < pss_mb <= rss_mb + 1  # PSS sampled once a second
+
+
+def test_markdown_table_marks_missed_targets(bench):
+    case = {
+        "label": "make test", "median_s": 40.0, "runs_s": [40.0], "multiple_of_floor": 40.0 / 8,
+        "floor_s": 8.0, "target_multiple": 4.0, "meets_target": False,
+        "peak_memory_mb": 2000, "peak_memory_pss_mb": 1200,
+    }  # fmt: skip
+    table = bench.markdown_table({"cases": {"test": case}})
+    assert "| make test | 40.00 | 8.0 | 5.00 | ≤ 4× | **no** | 1200 (2000) | 40.00 |" in table
