@@ -8,8 +8,8 @@ Cases: floor, clean `make report` (outputs emptied, environment present), no-op 
 the multiverse alone (its outputs emptied, notebooks' default runs present), `make test`. Peak
 memory is the largest sum of resident memory over the build's process tree (sampled), as RSS
 and as PSS.
-Each run of a case is paired with a floor run just before it, and its multiple of the floor is
-the median of the paired ratios. `python benchmarks/bench_build.py floor noop` times only those
+A floor run precedes each run of every other case, and the floor is the median of all floor runs
+of the run (15 with every case). `python benchmarks/bench_build.py floor noop` times only those
 cases; results go to benchmarks/results.json, merged with earlier cases.
 """
 
@@ -172,6 +172,25 @@ CASES = {
 }
 
 
+def case_record(key: str, runs: list[tuple[float, float, float]], floor: float | None) -> dict:
+    """One case's entry of results.json: its median against the run's floor."""
+    seconds = [run[0] for run in runs]
+    median = floor if key == "floor" else statistics.median(seconds)
+    ratio = median / floor if floor else None
+    target = TARGETS.get(key)
+    return {
+        "label": CASES[key][0],
+        "median_s": round(median, 2),
+        "runs_s": [round(s, 2) for s in seconds],
+        "multiple_of_floor": round(ratio, 3) if ratio is not None else None,
+        "floor_s": round(floor, 2) if floor else None,
+        "target_multiple": target,
+        "meets_target": None if target is None or ratio is None else ratio <= target,
+        "peak_memory_mb": round(max(run[1] for run in runs)),
+        "peak_memory_pss_mb": round(max(run[2] for run in runs)),
+    }
+
+
 def main(selected: list[str]) -> int:
     """Time the selected cases (default: all), REPEATS runs each, in the order of CASES."""
     unknown = set(selected) - set(CASES)
@@ -181,52 +200,34 @@ def main(selected: list[str]) -> int:
     previous = json.loads(RESULTS.read_text()).get("cases", {}) if RESULTS.exists() else {}
     if "floor" in chosen:  # earlier cases keep the ratio to their own run's floor
         previous = {key: case for key, case in previous.items() if key not in chosen}
-    results = {}
     load_before = [round(x, 2) for x in os.getloadavg()]
-    print(f"{'case':34} {'median s':>9} {'x floor':>8} {'target':>7} {'peak MB':>8}  runs")
+    print(f"{'case':34} {'median s':>9} {'peak MB':>8}  runs")
     _, floor_command_of, _ = CASES["floor"]
+    timings: dict[str, list[tuple[float, float, float]]] = {}
+    floors: list[float] = []
     for key in chosen:
         label, command, before = CASES[key]
-        repeats = TEST_REPEATS if key == "test" else REPEATS
-        # With the floor chosen, each run of another case is paired with a floor run just
-        # before it: these machines' speed drifts by a sixth within an hour, and a ratio of
-        # two runs a minute apart is steadier than a ratio of medians minutes apart.
-        paired = key != "floor" and "floor" in chosen
-        runs, floors = [], []
-        for _ in range(repeats):
-            if paired:
+        runs = []
+        for _ in range(TEST_REPEATS if key == "test" else REPEATS):
+            # With the floor chosen, a floor run precedes each run of every other case: the
+            # floor is the median of all of them, sampled across the whole run (these machines'
+            # speed drifts: the same clean build took 41.6 to 60.8 s within one hour).
+            if key != "floor" and "floor" in chosen:
                 floors.append(timed(floor_command_of())[0])
             runs.append(timed(command(), before))
-        seconds = [run[0] for run in runs]
-        median = statistics.median(seconds)
         if key == "floor":
-            floor, ratio = median, 1.0
-        elif paired:
-            floor = statistics.median(floors)
-            ratio = statistics.median(s / f for s, f in zip(seconds, floors, strict=True))
-        else:
-            floor = results.get("floor", previous.get("floor", {})).get("median_s")
-            ratio = median / floor if floor else None
-        target = TARGETS.get(key)
-        results[key] = {
-            "label": label,
-            "median_s": round(median, 2),
-            "runs_s": [round(s, 2) for s in seconds],
-            "multiple_of_floor": round(ratio, 3) if ratio is not None else None,
-            "floor_s": round(floor, 2) if floor else None,
-            "target_multiple": target,
-            "meets_target": None if target is None or ratio is None else ratio <= target,
-            "peak_memory_mb": round(max(run[1] for run in runs)),
-            "peak_memory_pss_mb": round(max(run[2] for run in runs)),
-        }
-        if paired:
-            results[key]["paired_floor_runs_s"] = [round(f, 2) for f in floors]
-        shown = f"{ratio:8.2f}" if ratio is not None else f"{'-':>8}"
+            floors.extend(run[0] for run in runs)
+        timings[key] = runs
+        seconds = [run[0] for run in runs]
         print(
-            f"{label:34} {median:9.2f} {shown} {target or '-':>7} "
-            f"{results[key]['peak_memory_mb']:8d}  {', '.join(f'{s:.2f}' for s in seconds)}"
+            f"{label:34} {statistics.median(seconds):9.2f} {round(max(r[1] for r in runs)):8d}  "
+            f"{', '.join(f'{s:.2f}' for s in seconds)}"
         )
         sys.stdout.flush()
+    floor = statistics.median(floors) if floors else previous.get("floor", {}).get("median_s")
+    results = {key: case_record(key, runs, floor) for key, runs in timings.items()}
+    if floors:
+        results["floor"]["runs_s"] = [round(f, 2) for f in floors]
     cases = {**previous, **results}
     clean = cases.get("clean", {})
     payload = {
@@ -254,7 +255,7 @@ def main(selected: list[str]) -> int:
 def markdown_table(payload: dict) -> str:
     """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
     lines = [
-        "| case | median s | floor s (paired) | × floor | target | met | peak MB PSS (RSS) "
+        "| case | median s | floor s (same run) | × floor | target | met | peak MB PSS (RSS) "
         "| runs (s) |",
         "|---|---:|---:|---:|---:|:---:|---:|---|",
     ]
