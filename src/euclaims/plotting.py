@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.transforms import Bbox
 
 from .fileio import atomic_write_bytes, sha256_file
 
@@ -62,7 +62,7 @@ def png_bytes(fig: plt.Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _tight_crop(fig: plt.Figure) -> Any:
+def _tight_crop(fig: plt.Figure) -> Bbox | None:
     """The bounding box (inches) that savefig's "tight" would crop `fig` to, or None (savefig
     then follows rcParams) when it cannot be measured without drawing."""
     rc = matplotlib.rcParams
