@@ -361,6 +361,7 @@ def _cffconvert(*paths: Path) -> list[tuple[int, str]]:
     except FileNotFoundError:
         pytest.skip("uv is not installed")
     if result.returncode != 0:
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]  # it ran, and failed
         pytest.skip(f"cffconvert could not be fetched: {result.stderr[-300:]}")
     return [(code, output) for code, output in json.loads(result.stdout)]
 
