@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS  # not statsmodels.api: 0.4 s less to import
+from statsmodels.tools.tools import add_constant
 
 from . import data
 from .memo import cached_step
@@ -253,7 +254,7 @@ def _ols_result(table: pd.DataFrame, y: str, x: str):
     data_ = table[[y, x]].dropna()
     if len(data_) < 5:
         raise ValueError(f"regression of {y} on {x}: only {len(data_)} observations")
-    model = sm.OLS(data_[y].astype(float), sm.add_constant(data_[x].astype(float)))
+    model = OLS(data_[y].astype(float), add_constant(data_[x].astype(float)))
     return model.fit(cov_type="HC3")
 
 
@@ -282,7 +283,7 @@ def fit_band(
     """Fitted line and the HC3 confidence band of the mean over the range of `x`."""
     result = _ols_result(table, y, x)
     grid = np.linspace(table[x].min(), table[x].max(), points)
-    prediction = result.get_prediction(sm.add_constant(pd.Series(grid, name=x), has_constant="add"))
+    prediction = result.get_prediction(add_constant(pd.Series(grid, name=x), has_constant="add"))
     band = prediction.conf_int(alpha=1 - level)
     return pd.DataFrame({x: grid, "fit": prediction.predicted_mean, "low": band[:, 0],
                          "high": band[:, 1]})  # fmt: skip
