@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, tree_state
+from conftest import FAST_NOTEBOOK, run_cli, tree_state
 
 pytestmark = pytest.mark.slow
-POPULATION = "data/raw/population_eurostat.csv"
+MILEX = "data/raw/sipri_milex_eu.csv"
 MEMBERSHIP = "data/raw/member_states.csv"
 
 
@@ -45,17 +45,17 @@ def replace_in_line(index: int, old: str, new: str) -> Callable[[list[str]], lis
 
 FAULTS = {
     "missing raw file": (
-        lambda root: (root / POPULATION).unlink(),
-        r"population_eurostat.csv: file is missing; restore it with `git checkout -- data/raw`",
+        lambda root: (root / MILEX).unlink(),
+        r"sipri_milex_eu.csv: file is missing; restore it with `git checkout -- data/raw`",
     ),
     "checksum mismatch": (
         lambda root: set_bytes(
             root,
-            POPULATION,
-            (root / POPULATION).read_bytes().replace(b"8351643", b"8351645"),
+            MILEX,
+            (root / MILEX).read_bytes().replace(b"3677.1248234997597", b"3677.1248234997598"),
             False,
         ),
-        r"population_eurostat.csv: sha256 [0-9a-f]{64} does not match the manifest",
+        r"sipri_milex_eu.csv: sha256 [0-9a-f]{64} does not match the manifest",
     ),
     "truncated file": (
         lambda root: set_bytes(root, MEMBERSHIP, (root / MEMBERSHIP).read_bytes()[:150], False),
@@ -66,8 +66,8 @@ FAULTS = {
         r"member_states.csv: file is empty",
     ),
     "wrong column type": (
-        lambda root: edit_lines(root, POPULATION, replace_in_line(3, ",8408121,", ",many,")),
-        r"population_eurostat.csv: schema violation\n  column 'population', row 4: "
+        lambda root: edit_lines(root, MILEX, replace_in_line(3, ",2007,", ",many,")),
+        r"sipri_milex_eu.csv: schema violation\n  column 'year', row 4: "
         r"check dtype\('int64'\) failed \(value 'many'\)\n  Fix the file",
     ),
     "missing column": (
@@ -89,13 +89,13 @@ FAULTS = {
         r"\(unexpected extra column",
     ),
     "duplicate keys": (
-        lambda root: edit_lines(root, POPULATION, lambda lines: lines + [lines[1]]),
-        r"population_eurostat.csv: schema violation\n.*row 337",
+        lambda root: edit_lines(root, MILEX, lambda lines: lines + [lines[1]]),
+        r"sipri_milex_eu.csv: schema violation\n.*row 562",
     ),
-    "negative population": (
-        lambda root: edit_lines(root, POPULATION, replace_in_line(5, ",8507786,", ",-8507786,")),
-        r"population_eurostat.csv: schema violation\n  column 'population', row 6: "
-        r"check greater_than\(0\) failed \(value -8507786\)",
+    "negative share of GDP": (
+        lambda root: edit_lines(root, MILEX, replace_in_line(5, ",0.838532", ",-0.838532")),
+        r"sipri_milex_eu.csv: schema violation\n  column 'milex_share_of_gdp_pct', row 6: "
+        r"check in_range\(0, 20\) failed \(value -0.838532\)",
     ),
     "non-UTF-8 bytes": (
         lambda root: set_bytes(
@@ -108,30 +108,30 @@ FAULTS = {
     ),
     "parameter of the wrong type": (
         lambda root: (root / "params.yaml").write_text(
-            (root / "params.yaml").read_text().replace("default: 10.0", "default: ten")
+            (root / "params.yaml").read_text().replace("default: 12\n", "default: twelve\n")
         ),
-        r"params.yaml: notebook .small_states_institutions.: parameter "
-        r".small_state_threshold_millions.: expected a number, got .ten.",
+        r"params.yaml: notebook 'defence_integration': parameter "
+        r"'window_months': expected an integer, got 'twelve'",
     ),
     "parameter out of range": (
         lambda root: (root / "params.yaml").write_text(
-            (root / "params.yaml").read_text().replace('15.0: "A lenient', '75.0: "A lenient')
+            (root / "params.yaml")
+            .read_text()
+            .replace("        24: '\"the past", "        48: '\"the past")
         ),
-        r"params.yaml: notebook 'small_states_institutions': alternatives: "
-        r"parameter 'small_state_threshold_millions': 75.0 is above the maximum 50.0",
+        r"params.yaml: notebook 'defence_integration': alternatives: "
+        r"parameter 'window_months': 48 is above the maximum 36",
     ),
     "unknown key in params.yaml": (
         lambda root: (root / "params.yaml").write_text(
             (root / "params.yaml")
             .read_text()
-            .replace(
-                "small_states_institutions:\n", "small_states_institutions:\n  sweeps: {}\n", 1
-            )
+            .replace("defence_integration:\n", "defence_integration:\n  sweeps: {}\n", 1)
         ),
-        r"params.yaml: notebook 'small_states_institutions': unknown key\(s\) \['sweeps'\]",
+        r"params.yaml: notebook 'defence_integration': unknown key\(s\) \['sweeps'\]",
     ),
     "malformed params.yaml": (
-        lambda root: (root / "params.yaml").write_text("small_states_institutions: [\n"),
+        lambda root: (root / "params.yaml").write_text("defence_integration: [\n"),
         r"params.yaml: not valid YAML",
     ),
     "malformed claims.yaml": (
@@ -144,9 +144,13 @@ FAULTS = {
         lambda root: (root / "claims.yaml").write_text(
             (root / "claims.yaml")
             .read_text()
-            .replace("when: small_to_large_ratio_tested > 1", "when: small_to_large_ratio_eu29 > 1")
+            .replace(
+                'when: "defence_initiatives_window_to_decade_ratio > 1"',
+                'when: "defence_initiatives_window_ratio > 1"',
+            )
         ),
-        r"claim 'small-states-outnumber-large': rule names \['small_to_large_ratio_eu29'\]",
+        r"claim 'defence-progress-past-year-vs-decade': rule names "
+        r"\['defence_initiatives_window_ratio'\]",
     ),
 }
 
@@ -179,9 +183,9 @@ def test_interrupted_build_is_redone_and_matches(built_copy: Path):
 
     reference = {
         path: (built_copy / path).read_bytes()
-        for path in ("data/processed/small_states_institutions/results.json", "reports/report.html")
+        for path in (f"data/processed/{FAST_NOTEBOOK}/results.json", "reports/report.html")
     }
-    notebook = built_copy / "notebooks/small_states_institutions.ipynb"
+    notebook = built_copy / f"notebooks/{FAST_NOTEBOOK}.ipynb"
     # a harmless edit makes the notebook stale without changing its results
     data = json.loads(notebook.read_text())
     data["cells"][0]["source"].append("\n")
@@ -199,7 +203,7 @@ def test_interrupted_build_is_redone_and_matches(built_copy: Path):
     process.wait()
     result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode == 0, result.stderr
-    assert "[run] small_states_institutions (default)" in result.stderr
+    assert f"[run] {FAST_NOTEBOOK} (default)" in result.stderr
     for path, payload in reference.items():
         assert (built_copy / path).read_bytes() == payload, path
     assert not list((built_copy / "data/processed").glob("**/.staging-*"))
@@ -210,8 +214,8 @@ def test_concurrent_builds_do_not_corrupt_outputs(built_copy: Path):
     import subprocess
     import sys
 
-    reference = (built_copy / "data/processed/small_states_institutions/results.json").read_bytes()
-    notebook = built_copy / "notebooks/small_states_institutions.ipynb"
+    reference = (built_copy / f"data/processed/{FAST_NOTEBOOK}/results.json").read_bytes()
+    notebook = built_copy / f"notebooks/{FAST_NOTEBOOK}.ipynb"
     data = json.loads(notebook.read_text())
     data["cells"][0]["source"].append("\n\n")
     notebook.write_text(json.dumps(data))
@@ -224,8 +228,8 @@ def test_concurrent_builds_do_not_corrupt_outputs(built_copy: Path):
     errors = [run.communicate()[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], errors
     # the lock serialises them: exactly one of the two executed the notebook
-    assert sum("[run] small_states_institutions (default)" in e for e in errors) == 1
-    results = built_copy / "data/processed/small_states_institutions/results.json"
+    assert sum(f"[run] {FAST_NOTEBOOK} (default)" in e for e in errors) == 1
+    results = built_copy / f"data/processed/{FAST_NOTEBOOK}/results.json"
     assert results.read_bytes() == reference
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, tree_state
+from conftest import FAST_NOTEBOOK, run_cli, tree_state
 
 from euclaims.claims import load_ledger
 from euclaims.errors import EuclaimsError, LedgerError, ParameterError
@@ -275,8 +275,9 @@ def _replace_first_code_cell(notebook: Path, source: str) -> None:
     ],
 )
 def test_dead_or_hung_kernel_names_notebook_and_cell(built_copy, source, timeout, message):
-    notebook = built_copy / "notebooks" / f"{STEM}.ipynb"
-    before = tree_state(built_copy / "data/processed" / STEM)
+    stem = FAST_NOTEBOOK
+    notebook = built_copy / "notebooks" / f"{stem}.ipynb"
+    before = tree_state(built_copy / "data/processed" / stem)
     _replace_first_code_cell(notebook, source)
     env = {**os.environ, "EUCLAIMS_ROOT": str(built_copy), "EUCLAIMS_CELL_TIMEOUT": timeout}
     result = subprocess.run(
@@ -284,13 +285,13 @@ def test_dead_or_hung_kernel_names_notebook_and_cell(built_copy, source, timeout
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 1
-    assert f"notebook {STEM} (default) stopped in cell" in result.stderr
+    assert f"notebook {stem} (default) stopped in cell" in result.stderr
     assert message in result.stderr
     # the kernel's own log may show its interrupt; the build's message has no traceback
     ours = result.stderr[result.stderr.index("error: notebook") :]
     assert "Traceback" not in ours
-    assert (built_copy / "data/processed/_failed" / f"{STEM}--default.ipynb").exists()
-    assert tree_state(built_copy / "data/processed" / STEM) == before
+    assert (built_copy / "data/processed/_failed" / f"{stem}--default.ipynb").exists()
+    assert tree_state(built_copy / "data/processed" / stem) == before
 
 
 def test_errors_are_euclaims_errors():

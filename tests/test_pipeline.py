@@ -10,12 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, tree_state
+from conftest import FAST_NOTEBOOK, run_cli, tree_state
 
 from euclaims.claims import load_ledger
 from euclaims.params import load_params_file
 
-STEM = "small_states_institutions"
+STEM = FAST_NOTEBOOK
+#: A claim of STEM whose rule the ledger tests edit.
+CLAIM = "defence-progress-past-year-vs-decade"
 pytestmark = pytest.mark.slow
 
 
@@ -30,10 +32,10 @@ def test_build_writes_results_report_and_verdicts(built):
     assert record["notebook"] == STEM
     spec = load_params_file(built / "params.yaml")[STEM]
     assert set(record["inputs"]) == set(spec.inputs)
-    assert record["metrics"]["eu28_member_count_2017"] == 28
-    verdict = record["claims"]["small-states-outnumber-large"]
+    assert record["metrics"]["pesco_participating_states_2017"] == 25
+    verdict = record["claims"][CLAIM]
     assert set(verdict) >= {"verdict", "summary", "robustness"}
-    claim = load_ledger(built / "claims.yaml")["small-states-outnumber-large"]
+    claim = load_ledger(built / "claims.yaml")[CLAIM]
     expected = 1
     for name in claim.choices:
         expected *= len(spec.parameters[name].values)
@@ -63,16 +65,14 @@ def test_unknown_parameter_exits_nonzero_and_writes_nothing(built_copy):
 
 def test_invalid_parameter_value_is_named(built_copy):
     before = outputs(built_copy)
-    result = run_cli(built_copy, "run", STEM, "-p", "small_state_threshold_millions", "many")
+    result = run_cli(built_copy, "run", STEM, "-p", "window_months", "many")
     assert result.returncode != 0
-    assert (
-        "small_state_threshold_millions" in result.stderr and "expected a number" in result.stderr
-    )
+    assert "window_months" in result.stderr and "expected an integer" in result.stderr
     assert outputs(built_copy) == before
 
 
 def test_corrupted_raw_file_stops_build_naming_it(built_copy):
-    path = built_copy / "data/raw/population_eurostat.csv"
+    path = built_copy / "data/raw/sipri_milex_eu.csv"
     original = path.read_bytes()
     (built_copy / "params.yaml").write_text((built_copy / "params.yaml").read_text())  # unchanged
     before = outputs(built_copy)
@@ -80,7 +80,7 @@ def test_corrupted_raw_file_stops_build_naming_it(built_copy):
     # touch the notebook's inputs so the build has to rerun it
     result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode != 0
-    assert "population_eurostat.csv: sha256" in result.stderr
+    assert "sipri_milex_eu.csv: sha256" in result.stderr
     assert outputs(built_copy) == before
 
 
@@ -105,20 +105,14 @@ def test_notebook_raising_midrun_leaves_outputs_untouched(built_copy):
 def test_editing_a_ledger_threshold_changes_the_verdict(built_copy):
     ledger = built_copy / "claims.yaml"
     record_path = built_copy / "data/processed" / STEM / "results.json"
-    assert (
-        json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]["verdict"]
-        == "partly_supported"
-    )
-    ledger.write_text(
-        ledger.read_text().replace(
-            "when: small_to_large_ratio_tested >= 2", "when: small_to_large_ratio_tested >= 1.2"
-        )
-    )
+    assert json.loads(record_path.read_text())["claims"][CLAIM]["verdict"] == "supported"
+    rule = 'when: "defence_initiatives_window_to_decade_ratio > 1"'
+    ledger.write_text(ledger.read_text().replace(rule, rule.replace("> 1", "> 2")))
     result = run_cli(built_copy, "build", "--no-pdf")
     assert result.returncode == 0, result.stderr
-    verdict = json.loads(record_path.read_text())["claims"]["small-states-outnumber-large"]
-    assert verdict["verdict"] == "supported"
-    assert "Supported" in (built_copy / "reports/report.html").read_text()
+    verdict = json.loads(record_path.read_text())["claims"][CLAIM]
+    assert verdict["verdict"] == "partly_supported"
+    assert "Partly supported" in (built_copy / "reports/report.html").read_text()
 
 
 def test_malformed_claims_file_is_named(built_copy):
@@ -178,12 +172,12 @@ def test_every_testable_claim_has_a_computed_verdict(built_full):
 def test_text_from_data_is_escaped_in_the_report(built_copy):
     ledger = built_copy / "claims.yaml"
     injected = "Small <script>alert(1)</script> & large"
-    ledger.write_text(
-        ledger.read_text().replace(
-            "paraphrase: Small member states greatly outnumber the large ones.",
-            f'paraphrase: "{injected}"',
-        )
+    paraphrase = (
+        'paraphrase: "At the time of writing the EU was integrating fast, including in common '
+        'security and defence policy."'
     )
+    assert paraphrase in ledger.read_text()
+    ledger.write_text(ledger.read_text().replace(paraphrase, f'paraphrase: "{injected}"'))
     result = run_cli(built_copy, "report", "--no-pdf")
     assert result.returncode == 0, result.stderr
     html = (built_copy / "reports/report.html").read_text()
@@ -202,7 +196,7 @@ def test_a_fresh_multiverse_is_still_checked_against_the_notebooks_results(built
     record_path.write_text(json.dumps(record))
     result = run_cli(built_copy, "multiverse")
     assert result.returncode != 0
-    assert "[up to date] small_states_institutions (multiverse)" in result.stderr
+    assert f"[up to date] {STEM} (multiverse)" in result.stderr
     assert f"differ from evaluate(load_inputs(), **defaults) for ['{name}']" in result.stderr
 
 
