@@ -112,7 +112,9 @@ def test_editing_a_ledger_threshold_changes_the_verdict(built_copy):
     assert result.returncode == 0, result.stderr
     verdict = json.loads(record_path.read_text())["claims"][CLAIM]
     assert verdict["verdict"] == "partly_supported"
-    assert "Partly supported" in (built_copy / "reports/report.html").read_text()
+    html = (built_copy / "reports/report.html").read_text()
+    section = html[html.index(f'id="claim-{CLAIM}"') :]
+    assert re.search(r'class="badge v-([a-z_]+)"', section)[1] == "partly_supported"
 
 
 def test_malformed_claims_file_is_named(built_copy):
