@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from . import data
 from .sizes import members_on
@@ -742,6 +741,10 @@ def max_consistent_veto_probability(
 
     if excess(1.0) >= 0:
         return 1.0
+    # imported here: scipy.optimize is 1.2 s of import in the build process, which reads this
+    # module only for the report's charts
+    from scipy.optimize import brentq
+
     return float(brentq(excess, 0.0, 1.0, xtol=1e-12))
 
 
