@@ -64,8 +64,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def skip_iri_grammar() -> None:
     """Keep jsonschema from compiling the RFC 3987 (IRI) grammar of `rfc3987-syntax` at import:
-    ~1.5 s of CPU in every process that imports papermill or nbformat. No schema this project
-    validates (notebooks, Vega-Lite) uses the `iri` formats, so nothing is checked less."""
+    ~2.6 s of CPU in every process that imports papermill or nbformat. The lock leaves the
+    package out (pyproject.toml, [tool.uv]); this covers environments where pip adds it back
+    (Binder). No schema this project validates (notebooks, Vega-Lite) uses the `iri` formats,
+    so nothing is checked less."""
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
