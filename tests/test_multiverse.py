@@ -213,15 +213,6 @@ def test_specification_curve_is_written_and_deterministic(toy, tmp_path, monkeyp
     assert multiverse_plots.rule_thresholds(claims[0], "ratio") == [1.0, 2.0]
 
 
-def test_pool_runs_give_each_notebook_to_one_worker_unless_it_outweighs_an_even_share():
-    runs = multiverse.pool_runs({"big": 10, "small": 4, "default_only": 1}, jobs=2)
-    assert runs == [("big", 1, 7), ("big", 7, 10), ("small", 1, 4)]  # share: 12 / 2 = 6
-    covered = {(stem, i) for stem, start, stop in runs for i in range(start, stop)}
-    assert covered == {("big", i) for i in range(1, 10)} | {("small", i) for i in range(1, 4)}
-    assert multiverse.pool_runs({"a": 4, "b": 4}, jobs=2) == [("a", 1, 4), ("b", 1, 4)]
-    assert multiverse.pool_runs({"a": 5}, jobs=1) == [("a", 1, 5)]
-
-
 def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
     from types import SimpleNamespace
 
@@ -238,6 +229,54 @@ def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
         {stem: (grid, [], grid[0]) for stem, grid in grids.items()}, jobs=2
     )
     assert outcomes == grids
+
+
+def test_each_notebooks_curves_are_drawn_in_the_pool_once_its_grid_is_done(monkeypatch):
+    """One pool: a grid task per notebook (inputs loaded in the worker), then one task per curve,
+    submitted when that notebook's grid is back; the curves come back keyed by claim index."""
+    from types import SimpleNamespace
+
+    from euclaims import analyses
+
+    loads = []
+    module = SimpleNamespace(
+        load_inputs=lambda: loads.append(os.getpid()) or "inputs",
+        evaluate=lambda inputs, **p: {"pid": os.getpid(), **p},
+    )
+    monkeypatch.setattr(analyses, "has_evaluate", lambda stem: True)
+    monkeypatch.setattr(analyses, "analysis_module", lambda stem: module)
+    grids = {"one": [{"x": i} for i in range(9)], "two": [{"x": -i} for i in range(5)]}
+    whole_grid = lambda grid, claims: (grid, len(grid))  # noqa: E731
+    monkeypatch.setattr(multiverse, "notebook_specifications", whole_grid)
+
+    def outcome(spec, claims, grid, results, *rest):
+        robustness = {c.id: {"specifications": 1 if c.id == "single" else 2} for c in claims}
+        return {"rows": results, "verdicts": {c.id: {} for c in claims}, "robustness": robustness}
+
+    monkeypatch.setattr(multiverse, "_outcome", outcome)
+    monkeypatch.setattr(
+        multiverse, "_draw_curve", lambda claim, rows, verdicts, record: (claim.id, os.getpid())
+    )
+    claims = {
+        stem: [SimpleNamespace(id=name) for name in names]
+        for stem, names in {"one": ["a", "single", "b"], "two": ["c"]}.items()
+    }
+    outcomes = multiverse.evaluate_notebooks(
+        {stem: (grid, claims[stem], None) for stem, grid in grids.items()}, jobs=2, draw=True
+    )
+    for stem, grid in grids.items():
+        rows = outcomes[stem]["rows"]
+        assert [{"x": row["x"]} for row in rows] == grid
+        assert len({row["pid"] for row in rows}) == 1, "a notebook's grid runs in one worker"
+        assert rows[0]["pid"] != os.getpid(), "evaluated in the pool, not in the parent"
+    assert {i: c for i, (c, _) in outcomes["one"]["curves"].items()} == {0: "a", 2: "b"}
+    assert {i: c for i, (c, _) in outcomes["two"]["curves"].items()} == {0: "c"}
+    assert loads == [], "inputs are loaded in the workers"
+    serial = multiverse.evaluate_notebooks(
+        {stem: (grid, claims[stem], None) for stem, grid in grids.items()}, jobs=1, draw=True
+    )
+    assert {pid for _, pid in serial["one"]["curves"].values()} == {os.getpid()}
+    assert len(loads) == 2
 
 
 # --- the multiverse alongside the notebooks ---------------------------------------------------

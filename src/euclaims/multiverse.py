@@ -21,7 +21,7 @@ import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 from .claims import VERDICT_LABELS, Claim, evaluate_claim, metric_value
@@ -264,45 +264,53 @@ def run_notebook_multiverse(
     return evaluate_notebooks({spec.stem: (spec, claims, default_metrics)}, jobs)[spec.stem]
 
 
-def _evaluate_run(run: tuple[str, int, int]) -> list[dict[str, Any]]:
-    """`evaluate` for the specifications start..stop-1 of one notebook's grid, in order."""
-    stem, start, stop = run
-    evaluate, inputs = _WORKER_STATE["evaluators"][stem], _WORKER_STATE["inputs"][stem]
-    grid = _WORKER_STATE["grids"][stem]
-    return [evaluate(inputs, **parameters) for parameters in grid[start:stop]]
+def _evaluate_grid(stem: str) -> list[dict[str, Any]]:
+    """Load one notebook's inputs and `evaluate` every specification of its grid, in order."""
+    module, grid = _WORKER_STATE["modules"][stem], _WORKER_STATE["grids"][stem]
+    inputs = module.load_inputs()
+    return [module.evaluate(inputs, **parameters) for parameters in grid]
 
 
-def pool_runs(sizes: dict[str, int], jobs: int) -> list[tuple[str, int, int]]:
-    """The pool's work as (stem, start, stop) runs of each grid after its default (index 0).
+def _draw_curve(
+    claim: Claim, rows: list[dict[str, Any]], verdicts: dict[str, str], record: dict[str, Any]
+) -> dict[str, str]:
+    from .multiverse_plots import specification_curve
 
-    A notebook's specifications share most steps, which its module caches per process, so each
-    notebook goes to one worker as one run; a notebook with more than an even share of all the
-    specifications is cut into runs of that share. Longest first, so the short ones fill in.
-    """
-    share = max(1, -(-sum(max(size - 1, 0) for size in sizes.values()) // max(jobs, 1)))
-    runs = [
-        (stem, start, min(start + share, size))
-        for stem, size in sizes.items()
-        for start in range(1, size, share)
+    return specification_curve(claim, rows, verdicts, record)
+
+
+def _draw_task(arguments: tuple) -> dict[str, str]:
+    return _draw_curve(*arguments)
+
+
+def curve_claims(claims: list[Claim], outcome: dict[str, Any]) -> list[int]:
+    """Indices of the claims that get a specification curve: those with two or more
+    specifications."""
+    return [
+        index
+        for index, claim in enumerate(claims)
+        if outcome["robustness"][claim.id]["specifications"] >= 2
     ]
-    return sorted(runs, key=lambda run: run[1] - run[2])
 
 
 def evaluate_notebooks(
-    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any] | None]], jobs: int = 2
+    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any] | None]],
+    jobs: int = 2,
+    draw: bool = False,
 ) -> dict[str, dict[str, Any]]:
-    """The multiverse of several notebooks (stem -> (spec, claims, default metrics)), their
-    specifications shared out over one process pool. The default metrics (the notebook's
-    results.json) are needed only by a notebook without evaluate(): they are its one row.
+    """The multiverse of several notebooks (stem -> (spec, claims, default metrics)) in one
+    process pool; with `draw`, each outcome also holds its specification curves (`curves`:
+    claim index -> {file, caption, sha256}). The default metrics (the notebook's results.json)
+    are needed only by a notebook without evaluate(): they are its one row.
 
-    Each notebook's default is evaluated first in this process, so the forked workers inherit
-    the analysis modules' caches with the inputs; a worker takes a run of one notebook's
-    specifications at a time (`pool_runs`), so those caches serve it.
+    A notebook's specifications share most steps, which its analysis module caches per process,
+    so each notebook is one task (inputs loaded, whole grid evaluated, largest grids first) and
+    nothing runs before the pool starts. Its curves are drawn, one task each, as soon as its
+    grid is done, filling the workers while the other notebooks still evaluate.
     """
     from .analyses import analysis_module, has_evaluate
 
-    evaluators: dict[str, Callable[..., dict[str, Any]]] = {}
-    inputs: dict[str, Any] = {}
+    modules: dict[str, Any] = {}
     grids: dict[str, list[dict[str, Any]]] = {}
     totals: dict[str, int] = {}
     results: dict[str, list[dict[str, Any]]] = {}
@@ -323,33 +331,66 @@ def evaluate_notebooks(
             )
             grids[stem], results[stem] = [spec.defaults], [default_metrics]
             continue
-        module = analysis_module(stem)
-        evaluators[stem], inputs[stem], grids[stem] = (
-            module.evaluate,
-            module.load_inputs(),
-            specifications,
-        )
-        results[stem] = [module.evaluate(inputs[stem], **specifications[0])]
-    runs = pool_runs({stem: len(grids[stem]) for stem in evaluators}, jobs)
-    _WORKER_STATE.update(evaluators=evaluators, inputs=inputs, grids=grids)
+        modules[stem], grids[stem] = analysis_module(stem), specifications
+    if draw:
+        from . import multiverse_plots  # noqa: F401  (imported once, inherited by the workers)
+
+        (MULTIVERSE_DIR / "figures").mkdir(parents=True, exist_ok=True)
+    outcomes: dict[str, dict[str, Any]] = {}
+    curves: dict[str, dict[int, dict[str, str]]] = {stem: {} for stem in items}
+
+    def evaluated(stem: str) -> list[tuple[str, int, tuple]]:
+        """Record a notebook's outcome; returns its curve tasks (stem, claim index, arguments)."""
+        spec, claims, _ = items[stem]
+        outcomes[stem] = outcome = _outcome(spec, claims, grids[stem], results[stem], totals[stem])
+        if not draw:
+            return []
+        return [
+            (stem, index, (claims[index], outcome["rows"], outcome["verdicts"][claims[index].id],
+                           outcome["robustness"][claims[index].id]))
+            for index in curve_claims(claims, outcome)
+        ]  # fmt: skip
+
+    order = sorted(modules, key=lambda stem: -len(grids[stem]))
+    _WORKER_STATE.update(modules=modules, grids=grids)
     try:
-        if jobs <= 1 or len(runs) < 2 or sum(stop - start for _, start, stop in runs) < 2 * jobs:
-            outcomes = [_evaluate_run(run) for run in runs]
+        tasks = [task for stem in items if stem not in modules for task in evaluated(stem)]
+        if jobs <= 1 or not modules:
+            for stem in order:
+                results[stem] = _evaluate_grid(stem)
+                tasks += evaluated(stem)
+            for stem, index, arguments in tasks:
+                curves[stem][index] = _draw_task(arguments)
         else:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_die_with_parent
-            ) as pool:
-                outcomes = list(pool.map(_evaluate_run, runs))
+            _run_in_pool(order, tasks, jobs, results, evaluated, curves)
     finally:
         _WORKER_STATE.clear()
-    by_start = sorted(zip(runs, outcomes, strict=True), key=lambda done: done[0][1])
-    for (stem, _, _), metrics in by_start:  # each notebook's runs in the order of its grid
-        results[stem].extend(metrics)
-    return {
-        stem: _outcome(spec, claims, grids[stem], results[stem], totals[stem])
-        for stem, (spec, claims, _) in items.items()
-    }
+    for stem, outcome in outcomes.items():
+        if draw:
+            outcome["curves"] = dict(sorted(curves[stem].items()))
+    return {stem: outcomes[stem] for stem in items}
+
+
+def _run_in_pool(order, tasks, jobs, results, evaluated, curves) -> None:
+    """evaluate_notebooks' pool: grids first, each notebook's curves once its grid is done."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent) as pool:
+        pending = {pool.submit(_evaluate_grid, stem): ("grid", stem, None) for stem in order}
+
+        def submit(new_tasks) -> None:
+            for stem, index, arguments in new_tasks:
+                pending[pool.submit(_draw_task, arguments)] = ("curve", stem, index)
+
+        submit(tasks)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, stem, index = pending.pop(future)
+                if kind == "grid":
+                    results[stem] = future.result()
+                    submit(evaluated(stem))
+                else:
+                    curves[stem][index] = future.result()
 
 
 def _outcome(
@@ -409,44 +450,24 @@ def write_outputs(
     return write_all_outputs({spec.stem: (spec, claims, outcome, fingerprint_value)})[spec.stem]
 
 
-def _curve_task(task: tuple[str, int]) -> dict[str, str]:
-    from .multiverse_plots import specification_curve
-
-    stem, index = task
-    _, claims, outcome, _ = _WORKER_STATE["outputs"][stem]
-    claim = claims[index]
-    return specification_curve(
-        claim, outcome["rows"], outcome["verdicts"][claim.id], outcome["robustness"][claim.id]
-    )
-
-
 def write_all_outputs(
-    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any], str]], jobs: int = 1
+    items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any], str]],
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """write_outputs for several notebooks (stem -> (spec, claims, outcome, fingerprint)), the
-    specification curves drawn in `jobs` forked processes; returns stem -> claim records."""
-    from . import multiverse_plots  # noqa: F401  (imported once, inherited by the workers)
-
+    """write_outputs for several notebooks (stem -> (spec, claims, outcome, fingerprint)); an
+    outcome of evaluate_notebooks(draw=True) brings its curves, others are drawn here. Returns
+    stem -> claim records."""
     (MULTIVERSE_DIR / "figures").mkdir(parents=True, exist_ok=True)
-    tasks = [
-        (stem, index)
-        for stem, (_, claims, outcome, _) in items.items()
-        for index, claim in enumerate(claims)
-        if outcome["robustness"][claim.id]["specifications"] >= 2
-    ]
-    _WORKER_STATE.update(outputs=items)
-    try:
-        if jobs <= 1 or len(tasks) < 2:
-            curves = [_curve_task(task) for task in tasks]
-        else:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_die_with_parent
-            ) as pool:
-                curves = list(pool.map(_curve_task, tasks))
-    finally:
-        _WORKER_STATE.clear()
-    drawn = dict(zip(tasks, curves, strict=True))
+    drawn = {}
+    for stem, (_, claims, outcome, _) in items.items():
+        curves = outcome.get("curves")
+        if curves is None:
+            curves = {
+                index: _draw_curve(claims[index], outcome["rows"],
+                                   outcome["verdicts"][claims[index].id],
+                                   outcome["robustness"][claims[index].id])
+                for index in curve_claims(claims, outcome)
+            }  # fmt: skip
+        drawn.update({(stem, index): curve for index, curve in curves.items()})
     written: dict[str, dict[str, dict[str, Any]]] = {}
     for stem, (spec, claims, outcome, fingerprint_value) in items.items():
         payload = table_bytes(spec, outcome["rows"], claims, outcome["verdicts"])
@@ -484,11 +505,10 @@ def evaluate_and_write(
             if has_evaluate(stem)}  # fmt: skip
     if not todo:
         return []
-    outcomes = evaluate_notebooks(todo, jobs)
+    outcomes = evaluate_notebooks(todo, jobs, draw=True)
     write_all_outputs(
         {stem: (spec, claims, outcomes[stem], items[stem][2]) for stem, (spec, claims, _)
-         in todo.items()},
-        jobs,
+         in todo.items()}
     )  # fmt: skip
     return list(todo)
 

@@ -426,8 +426,8 @@ def run_multiverse(
     record robustness in its results.json. `announced`: stems already reported as run (by
     `multiverse_alongside`).
 
-    The stale notebooks' specifications share one process pool, then their specification
-    curves another (see multiverse.evaluate_notebooks and multiverse.write_all_outputs)."""
+    The stale notebooks' specifications and their specification curves share one process pool
+    (see multiverse.evaluate_notebooks)."""
     from . import multiverse
 
     ledger = cached_ledger()
@@ -455,13 +455,12 @@ def run_multiverse(
             stale[stem] = (spec, claims, record["metrics"])
             values[stem] = value
     if stale:
-        outcomes = multiverse.evaluate_notebooks(stale, jobs)
+        outcomes = multiverse.evaluate_notebooks(stale, jobs, draw=True)
         multiverse.write_all_outputs(
             {
                 stem: (spec, claims, outcomes[stem], values[stem])
                 for stem, (spec, claims, _) in stale.items()
-            },
-            jobs,
+            }
         )
     for stem, (path, record) in todo.items():
         summary = json.loads((multiverse.MULTIVERSE_DIR / f"{stem}.json").read_text())
