@@ -283,6 +283,11 @@ def _draw_task(arguments: tuple) -> dict[str, str]:
     return _draw_curve(*arguments)
 
 
+def curve_arguments(claim: Claim, outcome: dict[str, Any]) -> tuple:
+    """What `_draw_curve` needs of a notebook's outcome to draw `claim`'s curve."""
+    return claim, outcome["rows"], outcome["verdicts"][claim.id], outcome["robustness"][claim.id]
+
+
 def curve_claims(claims: list[Claim], outcome: dict[str, Any]) -> list[int]:
     """Indices of the claims that get a specification curve: those with two or more
     specifications."""
@@ -346,10 +351,9 @@ def evaluate_notebooks(
         if not draw:
             return []
         return [
-            (stem, index, (claims[index], outcome["rows"], outcome["verdicts"][claims[index].id],
-                           outcome["robustness"][claims[index].id]))
+            (stem, index, curve_arguments(claims[index], outcome))
             for index in curve_claims(claims, outcome)
-        ]  # fmt: skip
+        ]
 
     order = sorted(modules, key=lambda stem: -len(grids[stem]))
     _WORKER_STATE.update(modules=modules, grids=grids)
@@ -365,8 +369,8 @@ def evaluate_notebooks(
             _run_in_pool(order, tasks, jobs, results, evaluated, curves)
     finally:
         _WORKER_STATE.clear()
-    for stem, outcome in outcomes.items():
-        if draw:
+    if draw:
+        for stem, outcome in outcomes.items():
             outcome["curves"] = dict(sorted(curves[stem].items()))
     return {stem: outcomes[stem] for stem in items}
 
@@ -462,11 +466,9 @@ def write_all_outputs(
         curves = outcome.get("curves")
         if curves is None:
             curves = {
-                index: _draw_curve(claims[index], outcome["rows"],
-                                   outcome["verdicts"][claims[index].id],
-                                   outcome["robustness"][claims[index].id])
+                index: _draw_task(curve_arguments(claims[index], outcome))
                 for index in curve_claims(claims, outcome)
-            }  # fmt: skip
+            }
         drawn.update({(stem, index): curve for index, curve in curves.items()})
     written: dict[str, dict[str, dict[str, Any]]] = {}
     for stem, (spec, claims, outcome, fingerprint_value) in items.items():
