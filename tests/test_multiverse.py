@@ -271,6 +271,8 @@ def test_each_notebooks_curves_are_drawn_in_the_pool_once_its_grid_is_done(monke
         assert rows[0]["pid"] != os.getpid(), "evaluated in the pool, not in the parent"
     assert {i: c for i, (c, _) in outcomes["one"]["curves"].items()} == {0: "a", 2: "b"}
     assert {i: c for i, (c, _) in outcomes["two"]["curves"].items()} == {0: "c"}
+    drawn_by = {pid for stem in grids for _, pid in outcomes[stem]["curves"].values()}
+    assert os.getpid() not in drawn_by, "curves are drawn in the pool, not in the parent"
     assert loads == [], "inputs are loaded in the workers"
     serial = multiverse.evaluate_notebooks(
         {stem: (grid, claims[stem], None) for stem, grid in grids.items()}, jobs=1, draw=True
