@@ -213,6 +213,31 @@ def test_specification_curve_is_written_and_deterministic(toy, tmp_path, monkeyp
     assert multiverse_plots.rule_thresholds(claims[0], "ratio") == [1.0, 2.0]
 
 
+def test_choice_matrix_marks_each_specification_once_per_choice(toy, tmp_path, monkeypatch):
+    from euclaims import multiverse_plots
+
+    monkeypatch.setattr(multiverse_plots, "MULTIVERSE_DIR", tmp_path / "mv")
+    figures = []
+    monkeypatch.setattr(multiverse_plots, "png_bytes", lambda fig: figures.append(fig) or b"png")
+    spec, claims = toy
+    rows = rows_for(spec, claims)
+    member = {r["spec"] for r in rows}
+    verdicts = multiverse.claim_verdicts(claims[0], rows, member)
+    record = multiverse.robustness(claims[0], rows, verdicts)
+    multiverse_plots.specification_curve(claims[0], rows, verdicts, record)
+    bottom = figures[0].axes[1]
+    labels = [tick.get_text() for tick in bottom.get_yticklabels()]
+    marked = {(round(x), labels[round(y)]) for c in bottom.collections for x, y in c.get_offsets()}
+    ranked = sorted(rows, key=lambda row: row["metrics"]["ratio"])
+    expected = {
+        (rank, f"{name} = {row['parameters'][name]}")
+        for rank, row in enumerate(ranked)
+        for name in claims[0].choices
+    }
+    assert marked == expected
+    assert sum(len(c.get_offsets()) for c in bottom.collections) == len(expected)
+
+
 def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
     from types import SimpleNamespace
 
