@@ -4,7 +4,6 @@ break things on purpose."""
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -247,14 +246,9 @@ def built_from_full(tmp_path_factory, built_full: Path) -> Path:
     processed = built_full / "data" / "processed"
     shutil.copytree(processed / FAST_NOTEBOOK, root / "data" / "processed" / FAST_NOTEBOOK)
     multiverse = root / "data" / "processed" / "_multiverse"
-    (multiverse / "figures").mkdir(parents=True)
+    multiverse.mkdir(parents=True)
     for path in (processed / "_multiverse").glob(f"{FAST_NOTEBOOK}.*"):
         shutil.copy2(path, multiverse / path.name)
-    record = json.loads((processed / FAST_NOTEBOOK / "results.json").read_text())
-    for claim in record["claims"].values():
-        curve = claim.get("specification_curve")
-        if curve:
-            shutil.copy2(processed / curve["file"], root / "data" / "processed" / curve["file"])
     result = run_cli(root, "build", "--no-pdf", timeout=1800)
     assert result.returncode == 0, result.stderr
     assert "[run]" not in result.stderr, result.stderr

@@ -1,4 +1,5 @@
-"""The multiverse runner on a synthetic analysis: specifications, robustness, table, curve."""
+"""The multiverse runner on a synthetic analysis: specifications, robustness, table, and the
+specification curve drawn from that table."""
 
 from __future__ import annotations
 
@@ -196,46 +197,60 @@ def test_default_row_must_equal_the_notebooks_metrics():
         multiverse.check_default_row("toy", {"ratio": 1.5}, {"ratio": 1.25})
 
 
-def test_specification_curve_is_written_and_deterministic(toy, tmp_path, monkeypatch):
-    from euclaims import multiverse_plots
+def _toy_curve(toy):
+    """The Vega-Lite specification curve of the toy claim, from the table the multiverse writes."""
+    import pandas as pd
 
-    monkeypatch.setattr(multiverse_plots, "MULTIVERSE_DIR", tmp_path / "mv")
+    from euclaims import charts
+    from euclaims.display import display_for
+
     spec, claims = toy
     rows = rows_for(spec, claims)
     member = {r["spec"] for r in rows}
-    verdicts = multiverse.claim_verdicts(claims[0], rows, member)
-    record = multiverse.robustness(claims[0], rows, verdicts)
-    first = multiverse_plots.specification_curve(claims[0], rows, verdicts, record)
-    second = multiverse_plots.specification_curve(claims[0], rows, verdicts, record)
-    assert first == second
-    assert first["file"] == "_multiverse/figures/toy-claim.png"
-    assert (tmp_path / "mv" / "figures" / "toy-claim.png").stat().st_size > 1000
-    assert multiverse_plots.rule_thresholds(claims[0], "ratio") == [1.0, 2.0]
+    verdicts = {c.id: multiverse.claim_verdicts(c, rows, member) for c in claims}
+    record = multiverse.robustness(claims[0], rows, verdicts[claims[0].id])
+    payload = multiverse.table_bytes(spec, rows, claims, verdicts)
+    table = pd.read_csv(io.BytesIO(payload), dtype=str, keep_default_na=False)
+    chart = charts.specification_curve(claims[0], table, display_for("ratio", {}), "ratio", record)
+    return chart, table, record
 
 
-def test_choice_matrix_marks_each_specification_once_per_choice(toy, tmp_path, monkeypatch):
-    from euclaims import multiverse_plots
+def test_specification_curve_ranks_every_specification_and_draws_the_rules_thresholds(toy):
+    chart, table, record = _toy_curve(toy)
+    points = chart["datasets"]["points"]
+    values = [point["value"] for point in points]
+    assert [point["rank"] for point in points] == list(range(1, len(table) + 1))
+    assert values == sorted(float(v) for v in table["ratio"])
+    assert sum(point["default"] for point in points) == 1
+    rules = [layer for layer in chart["vconcat"][0]["layer"] if layer["mark"]["type"] == "rule"]
+    assert [row["threshold"] for row in rules[0]["data"]["values"]] == [1.0, 2.0]
+    assert " ".join(chart["title"]["text"]) == f"toy-claim: {record['sentence']}"
 
-    monkeypatch.setattr(multiverse_plots, "MULTIVERSE_DIR", tmp_path / "mv")
-    figures = []
-    monkeypatch.setattr(multiverse_plots, "png_bytes", lambda fig: figures.append(fig) or b"png")
-    spec, claims = toy
-    rows = rows_for(spec, claims)
-    member = {r["spec"] for r in rows}
-    verdicts = multiverse.claim_verdicts(claims[0], rows, member)
-    record = multiverse.robustness(claims[0], rows, verdicts)
-    multiverse_plots.specification_curve(claims[0], rows, verdicts, record)
-    bottom = figures[0].axes[1]
-    labels = [tick.get_text() for tick in bottom.get_yticklabels()]
-    marked = {(round(x), labels[round(y)]) for c in bottom.collections for x, y in c.get_offsets()}
-    ranked = sorted(rows, key=lambda row: row["metrics"]["ratio"])
+
+def test_choice_matrix_marks_each_specification_once_per_choice(toy):
+    """Below the curve, each specification is marked at its rank in the row of each value it
+    took (fails if ranks and choices are mixed up)."""
+    chart, table, _ = _toy_curve(toy)
+    ranked = table.assign(value=table["ratio"].astype(float)).sort_values(
+        ["value", "spec"], kind="stable"
+    )
     expected = {
-        (rank, f"{name} = {row['parameters'][name]}")
-        for rank, row in enumerate(ranked)
-        for name in claims[0].choices
+        (rank, f"{name} = {row[name]}")
+        for rank, (_, row) in enumerate(ranked.iterrows(), start=1)
+        for name in ("threshold", "definition")
     }
-    assert marked == expected
-    assert sum(len(c.get_offsets()) for c in bottom.collections) == len(expected)
+    marked = [(entry["rank"], entry["level"]) for entry in chart["datasets"]["choices"]]
+    assert set(marked) == expected and len(marked) == len(expected)
+
+
+def test_static_curve_is_an_svg_with_the_same_bytes_each_time(toy):
+    from euclaims import charts
+
+    chart, _, _ = _toy_curve(toy)
+    first, second = charts.static_svg(chart), charts.static_svg(chart)
+    assert first == second
+    assert first.startswith("<svg") and "toy-claim" in first
+    assert chart["vconcat"][0]["width"] == "container", "the interactive spec is left as it was"
 
 
 def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
@@ -256,9 +271,9 @@ def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
     assert outcomes == grids
 
 
-def test_each_notebooks_curves_are_drawn_in_the_pool_once_its_grid_is_done(monkeypatch):
-    """One pool: a grid task per notebook (inputs loaded in the worker), then one task per curve,
-    submitted when that notebook's grid is back; the curves come back keyed by claim index."""
+def test_each_notebooks_grid_is_evaluated_in_one_pool_worker(monkeypatch):
+    """One pool: a task per notebook, its inputs loaded and its whole grid evaluated in one
+    worker; serially (jobs=1) everything runs in the parent."""
     from types import SimpleNamespace
 
     from euclaims import analyses
@@ -273,36 +288,17 @@ def test_each_notebooks_curves_are_drawn_in_the_pool_once_its_grid_is_done(monke
     grids = {"one": [{"x": i} for i in range(9)], "two": [{"x": -i} for i in range(5)]}
     whole_grid = lambda grid, claims: (grid, len(grid))  # noqa: E731
     monkeypatch.setattr(multiverse, "notebook_specifications", whole_grid)
-
-    def outcome(spec, claims, grid, results, *rest):
-        robustness = {c.id: {"specifications": 1 if c.id == "single" else 2} for c in claims}
-        return {"rows": results, "verdicts": {c.id: {} for c in claims}, "robustness": robustness}
-
-    monkeypatch.setattr(multiverse, "_outcome", outcome)
-    monkeypatch.setattr(
-        multiverse, "_draw_curve", lambda claim, rows, verdicts, record: (claim.id, os.getpid())
-    )
-    claims = {
-        stem: [SimpleNamespace(id=name) for name in names]
-        for stem, names in {"one": ["a", "single", "b"], "two": ["c"]}.items()
-    }
-    outcomes = multiverse.evaluate_notebooks(
-        {stem: (grid, claims[stem], None) for stem, grid in grids.items()}, jobs=2, draw=True
-    )
+    monkeypatch.setattr(multiverse, "_outcome", lambda spec, claims, grid, results, *rest: results)
+    items = {stem: (grid, [], None) for stem, grid in grids.items()}
+    outcomes = multiverse.evaluate_notebooks(items, jobs=2)
     for stem, grid in grids.items():
-        rows = outcomes[stem]["rows"]
+        rows = outcomes[stem]
         assert [{"x": row["x"]} for row in rows] == grid
         assert len({row["pid"] for row in rows}) == 1, "a notebook's grid runs in one worker"
         assert rows[0]["pid"] != os.getpid(), "evaluated in the pool, not in the parent"
-    assert {i: c for i, (c, _) in outcomes["one"]["curves"].items()} == {0: "a", 2: "b"}
-    assert {i: c for i, (c, _) in outcomes["two"]["curves"].items()} == {0: "c"}
-    drawn_by = {pid for stem in grids for _, pid in outcomes[stem]["curves"].values()}
-    assert os.getpid() not in drawn_by, "curves are drawn in the pool, not in the parent"
     assert loads == [], "inputs are loaded in the workers"
-    serial = multiverse.evaluate_notebooks(
-        {stem: (grid, claims[stem], None) for stem, grid in grids.items()}, jobs=1, draw=True
-    )
-    assert {pid for _, pid in serial["one"]["curves"].values()} == {os.getpid()}
+    serial = multiverse.evaluate_notebooks(items, jobs=1)
+    assert {row["pid"] for row in serial["one"]} == {os.getpid()}
     assert len(loads) == 2
 
 

@@ -566,15 +566,9 @@ mini:
       help: A choice.
       alternatives: {b: "b is as defensible as a"}
 """
-PNG = (  # a 1x1 pixel
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5E"
-    "rkJggg=="
-)
 
 
 def _mini_project(root: Path) -> Path:
-    import base64
-
     (root / "data" / "raw").mkdir(parents=True)
     (root / "claims.yaml").write_text(MINI_CLAIMS)
     (root / "params.yaml").write_text(MINI_PARAMS)
@@ -593,8 +587,7 @@ def _mini_project(root: Path) -> Path:
     (root / "data" / "raw" / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
     processed = root / "data" / "processed"
     (processed / "mini").mkdir(parents=True)
-    (processed / "_multiverse" / "figures").mkdir(parents=True)
-    (processed / "_multiverse" / "figures" / "mini-claim.png").write_bytes(base64.b64decode(PNG))
+    (processed / "_multiverse").mkdir(parents=True)
     (processed / "_multiverse" / "mini.csv").write_text(
         "spec,choice,is_default,mini_flag,mini_share,verdict:mini-claim\n"
         "default,a,true,true,0.42,supported\nchoice=b,b,false,true,0.38,not_supported\n"
@@ -614,8 +607,6 @@ def _mini_project(root: Path) -> Path:
         "claims": {"mini-claim": {
             "verdict": "supported", "label": "Supported", "summary": "Share 0.42; flag True.",
             "robustness": robustness,
-            "specification_curve": {"file": "_multiverse/figures/mini-claim.png",
-                                    "caption": "Specification curve of mini-claim."},
         }},
         "package_version": "0.1.0", "git_commit": "0123456789abcdef",
     }  # fmt: skip
@@ -646,6 +637,7 @@ def test_a_small_project_renders_every_ledger_extra(tmp_path: Path):
         "</code></a> 9 of 10 (90%)",
         "Share of mini things", ">42%<", "flag yes", 'href="notebooks/mini.html#cell-1"',
         "decided by choice", 'data-vega-spec="chart-1-spec"', "<strong>Figure 1.</strong>",
+        "Specification curve of &#39;mini-claim&#39;", 'src="data:image/svg+xml;base64,',
         'href="https://github.com/owner/repo/tree/abcdef1"', 'href="#data-curated-csv"',
         "Nobody can tell.", "No survey asks it.",
     ):  # fmt: skip

@@ -2,18 +2,22 @@
 series (Vega-Altair).
 
 Each chart is a Vega-Lite specification (a dict) embedded in the report and drawn by the Vega
-scripts that `vl-convert-python` bundles, inlined in the page (no CDN). The PDF shows the
-static PNG of the same figure instead. Specs are not validated against the Vega-Lite schema
-while the report is built (a third of the report's time); the tests validate every spec the
-built report embeds (tests/test_report.py).
+scripts that `vl-convert-python` bundles, inlined in the page (no CDN). The PDF and pages
+without scripts show a static image instead: the notebook's PNG of a time series, an SVG drawn
+from the same spec by vl-convert for a specification curve. Specs are not validated against the
+Vega-Lite schema while the report is built (a third of the report's time); the tests validate
+every spec the built report embeds (tests/test_report.py).
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import sys
+import textwrap
 from collections.abc import Callable
+from numbers import Number
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,12 +98,14 @@ def specification_curve(
     table: pd.DataFrame,
     metric_display: MetricDisplay,
     metric: str,
+    robustness: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """Vega-Lite spec of a claim's specification curve from the multiverse CSV.
 
     Top: the deciding metric in each of the claim's specifications, ranked, coloured by
-    verdict, the default circled; below: the choice each specification made. Hover shows the
-    specification; None when fewer than two specifications have a value.
+    verdict, the default circled, the rule's thresholds dashed; below: the choice each
+    specification made. Hover shows the specification; None when fewer than two specifications
+    have a value. The title is the claim and its robustness sentence, when given.
     """
     import pandas as pd
 
@@ -126,6 +132,8 @@ def specification_curve(
     )
     long["level"] = long["choice"] + " = " + long["taken"].astype(str)
     points = own[["rank", "value", "verdict", "shown", "default", "specification"]]
+    low, high = float(own["value"].min()), float(own["value"].max())
+    title = f"{claim.id}: {robustness['sentence']}" if robustness else claim.id
     return _curve_spec(
         points.to_dict(orient="records"),
         long.to_dict(orient="records"),
@@ -135,24 +143,59 @@ def specification_curve(
         ),
         label=metric_display.label,
         levels=long["level"].nunique(),
+        thresholds=rule_thresholds(claim, metric),
+        log_scale=low > 0 and high / low > LOG_SCALE_SPAN,
+        title=textwrap.wrap(title, TITLE_CHARACTERS),
     )
+
+
+#: A curve whose values span more than this factor gets a log scale.
+LOG_SCALE_SPAN = 50
+#: Characters per line of a curve's title and of its y-axis title.
+TITLE_CHARACTERS = 100
+AXIS_TITLE_CHARACTERS = 36
+
+
+def rule_thresholds(claim: Claim, metric: str) -> list[float]:
+    """Numbers the rule compares `metric` with (drawn as dashed lines on the curve)."""
+    values = []
+    for step in (claim.rule or {}).get("verdicts", []):
+        tree = ast.parse(str(step["when"]), mode="eval")
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Compare):
+                continue
+            operands = [node.left, *node.comparators]
+            if not any(isinstance(o, ast.Name) and o.id == metric for o in operands):
+                continue
+            values += [
+                float(o.value)
+                for o in operands
+                if isinstance(o, ast.Constant)
+                and isinstance(o.value, Number)
+                and not isinstance(o.value, bool)
+            ]
+    return sorted(set(values))
 
 
 def _curve_spec(
     points: list[dict], levels_taken: list[dict], colours: tuple[list, list], label: str,
-    levels: int,
+    levels: int, thresholds: list[float], log_scale: bool, title: list[str],
 ) -> dict[str, Any]:  # fmt: skip
     """The Vega-Lite spec of a specification curve, written out (Altair took ~0.15 s per curve
-    to build the same dict): the ranked points with the default circled, the choices below."""
+    to build the same dict): the ranked points with the default circled and the rule's
+    thresholds, the choices below."""
     import altair as alt
 
     count = len(points)
+    scale = {"domain": [0.5, count + 0.5], "nice": False, "zero": False}
+    x_top = {"field": "rank", "type": "quantitative", "scale": scale,
+             "axis": {"title": None, "labels": False, "ticks": False}}  # fmt: skip
     x = {
-        "field": "rank", "type": "quantitative",
+        "field": "rank", "type": "quantitative", "scale": scale,
         "title": f"{count} specifications, ranked by {label}",
-        "scale": {"domain": [0.5, count + 0.5], "nice": False, "zero": False},
         "axis": {"tickMinStep": 1, "format": "d"},
     }  # fmt: skip
+    y_scale = {"type": "log"} if log_scale else {"zero": False}
     tooltip = [
         {"field": "rank", "type": "quantitative", "title": "Rank"},
         {"field": "verdict", "type": "nominal", "title": "Verdict"},
@@ -164,35 +207,39 @@ def _curve_spec(
     def on_hover(near: float, far: float) -> dict[str, Any]:
         return {"condition": {"param": "hover", "value": near, "empty": False}, "value": far}
 
-    top = {
-        "data": {"name": "points"},
-        "layer": [
-            {
-                "name": "curve",
-                "mark": {"type": "point", "filled": True, "size": 45},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "value", "type": "quantitative", "title": label,
-                          "scale": {"zero": False}},
-                    "color": {"field": "verdict", "type": "nominal", "title": "Verdict",
-                              "scale": {"domain": domain, "range": colour_range},
-                              "legend": {"orient": "top"}},
-                    "tooltip": tooltip,
-                    "opacity": on_hover(1.0, 0.75),
-                    "size": on_hover(140, 45),
-                },
+    layers = [
+        {
+            "name": "curve",
+            "mark": {"type": "point", "filled": True, "size": 45},
+            "encoding": {
+                "x": x_top,
+                "y": {"field": "value", "type": "quantitative", "scale": y_scale,
+                      "title": textwrap.wrap(label, AXIS_TITLE_CHARACTERS)},
+                "color": {"field": "verdict", "type": "nominal", "title": "Verdict",
+                          "scale": {"domain": domain, "range": colour_range},
+                          "legend": {"orient": "top"}},
+                "tooltip": tooltip,
+                "opacity": on_hover(1.0, 0.75),
+                "size": on_hover(140, 45),
             },
+        },
+        {
+            "mark": {"type": "point", "size": 220, "color": "black", "strokeWidth": 1.5},
+            "transform": [{"filter": "datum.default"}],
+            "encoding": {"x": {"field": "rank", "type": "quantitative"},
+                         "y": {"field": "value", "type": "quantitative"},
+                         "tooltip": tooltip},
+        },
+    ]  # fmt: skip
+    if thresholds:
+        layers.append(
             {
-                "mark": {"type": "point", "size": 220, "color": "black", "strokeWidth": 1.5},
-                "transform": [{"filter": "datum.default"}],
-                "encoding": {"x": {"field": "rank", "type": "quantitative"},
-                             "y": {"field": "value", "type": "quantitative"},
-                             "tooltip": tooltip},
-            },
-        ],
-        "width": "container",
-        "height": 180,
-    }  # fmt: skip
+                "data": {"values": [{"threshold": value} for value in thresholds]},
+                "mark": {"type": "rule", "color": "grey", "strokeDash": [5, 4]},
+                "encoding": {"y": {"field": "threshold", "type": "quantitative"}},
+            }
+        )
+    top = {"data": {"name": "points"}, "layer": layers, "width": "container", "height": 180}
     matrix = {
         "data": {"name": "choices"},
         "mark": {"type": "tick", "thickness": 2, "size": 10},
@@ -209,6 +256,7 @@ def _curve_spec(
     }  # fmt: skip
     return {
         "$schema": alt.SCHEMA_URL,
+        "title": {"text": title, "anchor": "start", "fontSize": 11, "fontWeight": "normal"},
         "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
         "params": [
             {"name": "hover", "select": {"type": "point", "fields": ["rank"], "on": "pointerover"},
@@ -220,6 +268,26 @@ def _curve_spec(
         "autosize": {"type": "fit-x", "contains": "padding"},
         "datasets": {"points": points, "choices": levels_taken},
     }  # fmt: skip
+
+
+#: Width in pixels of each panel of a chart's static image (the PDF and pages without scripts).
+STATIC_WIDTH = 560
+
+
+def static_svg(spec: dict[str, Any]) -> str:
+    """The chart as a static SVG (vl-convert), each panel `STATIC_WIDTH` wide: the interactive
+    spec sizes itself to its container, which a static image has not."""
+    import vl_convert
+
+    fixed = {**spec, "autosize": {"type": "pad"}}
+    for key in ("vconcat", "hconcat"):
+        if key in fixed:
+            fixed[key] = [_fixed_width(view) for view in fixed[key]]
+    return vl_convert.vegalite_to_svg(_fixed_width(fixed))
+
+
+def _fixed_width(view: dict[str, Any]) -> dict[str, Any]:
+    return {**view, "width": STATIC_WIDTH} if view.get("width") == "container" else view
 
 
 def read_multiverse(path: Path) -> pd.DataFrame | None:

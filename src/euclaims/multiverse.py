@@ -21,7 +21,7 @@ import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .claims import VERDICT_LABELS, Claim, evaluate_claim, metric_value
@@ -271,47 +271,18 @@ def _evaluate_grid(stem: str) -> list[dict[str, Any]]:
     return [module.evaluate(inputs, **parameters) for parameters in grid]
 
 
-def _draw_curve(
-    claim: Claim, rows: list[dict[str, Any]], verdicts: dict[str, str], record: dict[str, Any]
-) -> dict[str, str]:
-    from .multiverse_plots import specification_curve
-
-    return specification_curve(claim, rows, verdicts, record)
-
-
-def _draw_task(arguments: tuple) -> dict[str, str]:
-    return _draw_curve(*arguments)
-
-
-def curve_arguments(claim: Claim, outcome: dict[str, Any]) -> tuple:
-    """What `_draw_curve` needs of a notebook's outcome to draw `claim`'s curve."""
-    return claim, outcome["rows"], outcome["verdicts"][claim.id], outcome["robustness"][claim.id]
-
-
-def curve_claims(claims: list[Claim], outcome: dict[str, Any]) -> list[int]:
-    """Indices of the claims that get a specification curve: those with two or more
-    specifications."""
-    return [
-        index
-        for index, claim in enumerate(claims)
-        if outcome["robustness"][claim.id]["specifications"] >= 2
-    ]
-
-
 def evaluate_notebooks(
     items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any] | None]],
     jobs: int = 2,
-    draw: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """The multiverse of several notebooks (stem -> (spec, claims, default metrics)) in one
-    process pool; with `draw`, each outcome also holds its specification curves (`curves`:
-    claim index -> {file, caption, sha256}). The default metrics (the notebook's results.json)
-    are needed only by a notebook without evaluate(): they are its one row.
+    process pool. The default metrics (the notebook's results.json) are needed only by a
+    notebook without evaluate(): they are its one row.
 
     A notebook's specifications share most steps, which its analysis module caches per process,
     so each notebook is one task (inputs loaded, whole grid evaluated, largest grids first) and
-    nothing runs before the pool starts. Its curves are drawn, one task each, as soon as its
-    grid is done, filling the workers while the other notebooks still evaluate.
+    nothing runs before the pool starts. The multiverse draws nothing: the report draws each
+    specification curve from the table written here.
     """
     from .analyses import analysis_module, has_evaluate
 
@@ -337,64 +308,25 @@ def evaluate_notebooks(
             grids[stem], results[stem] = [spec.defaults], [default_metrics]
             continue
         modules[stem], grids[stem] = analysis_module(stem), specifications
-    if draw:
-        from . import multiverse_plots  # noqa: F401  (imported once, inherited by the workers)
-
-        (MULTIVERSE_DIR / "figures").mkdir(parents=True, exist_ok=True)
-    outcomes: dict[str, dict[str, Any]] = {}
-    curves: dict[str, dict[int, dict[str, str]]] = {stem: {} for stem in items}
-
-    def evaluated(stem: str) -> list[tuple[str, int, tuple]]:
-        """Record a notebook's outcome; returns its curve tasks (stem, claim index, arguments)."""
-        spec, claims, _ = items[stem]
-        outcomes[stem] = outcome = _outcome(spec, claims, grids[stem], results[stem], totals[stem])
-        if not draw:
-            return []
-        return [
-            (stem, index, curve_arguments(claims[index], outcome))
-            for index in curve_claims(claims, outcome)
-        ]
-
     order = sorted(modules, key=lambda stem: -len(grids[stem]))
     _WORKER_STATE.update(modules=modules, grids=grids)
     try:
-        tasks = [task for stem in items if stem not in modules for task in evaluated(stem)]
         if jobs <= 1 or not modules:
             for stem in order:
                 results[stem] = _evaluate_grid(stem)
-                tasks += evaluated(stem)
-            for stem, index, arguments in tasks:
-                curves[stem][index] = _draw_task(arguments)
         else:
-            _run_in_pool(order, tasks, jobs, results, evaluated, curves)
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_die_with_parent
+            ) as pool:
+                futures = {stem: pool.submit(_evaluate_grid, stem) for stem in order}
+                results.update({stem: future.result() for stem, future in futures.items()})
     finally:
         _WORKER_STATE.clear()
-    if draw:
-        for stem, outcome in outcomes.items():
-            outcome["curves"] = dict(sorted(curves[stem].items()))
-    return {stem: outcomes[stem] for stem in items}
-
-
-def _run_in_pool(order, tasks, jobs, results, evaluated, curves) -> None:
-    """evaluate_notebooks' pool: grids first, each notebook's curves once its grid is done."""
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent) as pool:
-        pending = {pool.submit(_evaluate_grid, stem): ("grid", stem, None) for stem in order}
-
-        def submit(new_tasks) -> None:
-            for stem, index, arguments in new_tasks:
-                pending[pool.submit(_draw_task, arguments)] = ("curve", stem, index)
-
-        submit(tasks)
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                kind, stem, index = pending.pop(future)
-                if kind == "grid":
-                    results[stem] = future.result()
-                    submit(evaluated(stem))
-                else:
-                    curves[stem][index] = future.result()
+    return {
+        stem: _outcome(spec, claims, grids[stem], results[stem], totals[stem])
+        for stem, (spec, claims, _) in items.items()
+    }
 
 
 def _outcome(
@@ -449,37 +381,21 @@ def check_default_row(stem: str, evaluated: dict[str, Any], recorded: dict[str, 
 def write_outputs(
     spec: NotebookSpec, claims: list[Claim], outcome: dict[str, Any], fingerprint_value: str
 ) -> dict[str, dict[str, Any]]:
-    """Write the CSV, the specification curves and the robustness record; returns per claim
-    {robustness, specification_curve?} for results.json."""
+    """Write the CSV and the robustness record; returns per claim {robustness} for
+    results.json."""
     return write_all_outputs({spec.stem: (spec, claims, outcome, fingerprint_value)})[spec.stem]
 
 
 def write_all_outputs(
     items: dict[str, tuple[NotebookSpec, list[Claim], dict[str, Any], str]],
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """write_outputs for several notebooks (stem -> (spec, claims, outcome, fingerprint)); an
-    outcome of evaluate_notebooks(draw=True) brings its curves, others are drawn here. Returns
-    stem -> claim records."""
-    (MULTIVERSE_DIR / "figures").mkdir(parents=True, exist_ok=True)
-    drawn = {}
-    for stem, (_, claims, outcome, _) in items.items():
-        curves = outcome.get("curves")
-        if curves is None:
-            curves = {
-                index: _draw_task(curve_arguments(claims[index], outcome))
-                for index in curve_claims(claims, outcome)
-            }
-        drawn.update({(stem, index): curve for index, curve in curves.items()})
+    """write_outputs for several notebooks (stem -> (spec, claims, outcome, fingerprint));
+    returns stem -> claim records."""
     written: dict[str, dict[str, dict[str, Any]]] = {}
     for stem, (spec, claims, outcome, fingerprint_value) in items.items():
         payload = table_bytes(spec, outcome["rows"], claims, outcome["verdicts"])
         atomic_write_bytes(MULTIVERSE_DIR / f"{stem}.csv", payload)
-        records: dict[str, dict[str, Any]] = {}
-        for index, claim in enumerate(claims):
-            record: dict[str, Any] = {"robustness": outcome["robustness"][claim.id]}
-            if (stem, index) in drawn:
-                record["specification_curve"] = drawn[(stem, index)]
-            records[claim.id] = record
+        records = {claim.id: {"robustness": outcome["robustness"][claim.id]} for claim in claims}
         summary = {
             "notebook": stem,
             "specifications": len(outcome["rows"]),
@@ -507,7 +423,7 @@ def evaluate_and_write(
             if has_evaluate(stem)}  # fmt: skip
     if not todo:
         return []
-    outcomes = evaluate_notebooks(todo, jobs, draw=True)
+    outcomes = evaluate_notebooks(todo, jobs)
     write_all_outputs(
         {stem: (spec, claims, outcomes[stem], items[stem][2]) for stem, (spec, claims, _)
          in todo.items()}

@@ -9,7 +9,7 @@ PROJECT_ROOT = Path(os.environ.get("EUCLAIMS_ROOT", Path(__file__).resolve().par
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
-#: The multiverse runner's outputs: one CSV, JSON and fingerprint per notebook, curves in figures/.
+#: The multiverse runner's outputs: one CSV, JSON and fingerprint per notebook.
 MULTIVERSE_DIR = PROCESSED_DIR / "_multiverse"
 CURATED_DIR = PROJECT_ROOT / "data" / "curated"
 REPORTS_DIR = PROJECT_ROOT / "reports"

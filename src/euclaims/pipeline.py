@@ -424,10 +424,8 @@ def run_multiverse(
 ) -> list[str]:
     """Evaluate every stale multiverse (cached), check each against its notebook's results and
     record robustness in its results.json. `announced`: stems already reported as run (by
-    `multiverse_alongside`).
-
-    The stale notebooks' specifications and their specification curves share one process pool
-    (see multiverse.evaluate_notebooks)."""
+    `multiverse_alongside`). The stale notebooks' specifications share one process pool (see
+    multiverse.evaluate_notebooks)."""
     from . import multiverse
 
     ledger = cached_ledger()
@@ -455,7 +453,7 @@ def run_multiverse(
             stale[stem] = (spec, claims, record["metrics"])
             values[stem] = value
     if stale:
-        outcomes = multiverse.evaluate_notebooks(stale, jobs, draw=True)
+        outcomes = multiverse.evaluate_notebooks(stale, jobs)
         multiverse.write_all_outputs(
             {
                 stem: (spec, claims, outcomes[stem], values[stem])

@@ -492,7 +492,6 @@ def claim_rows(
             "position": position,
             "key_numbers": [],
             "robustness": None,
-            "spec_curve": None,
             "curve_figure": None,
             "cited_figures": [],
         }
@@ -515,7 +514,6 @@ def claim_rows(
                 verdict=verdict["verdict"],
                 summary=readable_text(verdict["summary"]),
                 robustness=robustness_record(verdict.get("robustness"), verdict["verdict"]),
-                spec_curve=verdict.get("specification_curve"),
                 key_numbers=key_numbers(claim, record, display, cells[claim.notebook]),
             )
         row["label"] = VERDICT_LABELS[row["verdict"]]
@@ -604,10 +602,10 @@ def number_figures(
     number = 0
     for family in families:
         for row in family["rows"]:
-            curve = row.get("spec_curve")
-            if curve:
+            chart = charts.get((row["claim"].notebook, f"curve:{row['claim'].id}"))
+            if chart:
                 number += 1
-                row["curve_figure"] = _curve_figure(number, row, curve, charts)
+                row["curve_figure"] = _curve_figure(number, row, chart)
         family["figures"] = []
         for stem in [s for s in records if home.get(s) == family["id"]]:
             cells = figure_cells(notebooks.get(stem, {"cells": []}))
@@ -626,15 +624,26 @@ def number_figures(
             row["cited_figures"] = by_stem.get(row["claim"].notebook or "", [])
 
 
-def _curve_figure(number, row, curve, charts) -> dict[str, Any]:
-    claim = row["claim"]
-    path = PROCESSED_DIR / curve["file"]
+def _curve_figure(number: int, row: dict[str, Any], chart: dict[str, Any]) -> dict[str, Any]:
+    """A claim's specification curve: the interactive chart, and its static SVG for print."""
+    from .charts import static_svg
+
+    claim, robustness = row["claim"], row["robustness"]
+    decisive = sorted({entry["choice"] for entry in robustness["decisive_choices"]})
+    caption = (
+        f"Specification curve of '{claim.id}': {row['curve_metric']} in each of the "
+        f"{robustness['specifications']} specifications (the full factorial of "
+        f"{', '.join(claim.choices)}), ranked, coloured by verdict; circled: the default; dashed: "
+        "the rule's thresholds. Below: the choices each specification made. "
+        + (f"Decisive choices: {', '.join(decisive)}." if decisive else "No choice is decisive.")
+    )
+    svg = static_svg(chart).encode("utf-8")
     return {
         "number": number,
         "id": f"figure-{number}",
-        "caption": curve.get("caption", ""),
-        "uri": data_uri(path) if path.exists() else None,
-        "chart": charts.get((claim.notebook, f"curve:{claim.id}")),
+        "caption": caption,
+        "uri": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+        "chart": chart,
         "chart_id": f"chart-{number}",
         "hint": CURVE_HINT,
         "stem": claim.notebook,
@@ -676,12 +685,13 @@ def build_charts(
     for row in rows:
         claim = row["claim"]
         table = tables.get(claim.notebook or "")
-        if table is None or not row.get("spec_curve"):
+        if table is None or not row["robustness"] or row["robustness"]["specifications"] < 2:
             continue
         metric = charts.deciding_metric(claim, table)
         if metric:
+            row["curve_metric"] = metric
             specs[(claim.notebook, f"curve:{claim.id}")] = charts.specification_curve(
-                claim, table, display_for(metric, display), metric
+                claim, table, display_for(metric, display), metric, row["robustness"]
             )
     for stem, record in records.items():
         for name in record.get("figures", {}):
@@ -1051,13 +1061,6 @@ def report_fingerprint(specs: dict[str, NotebookSpec], pdf: bool) -> str:
     for path in files:
         digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
         digest.update(sha256_file(path).encode() if path.exists() else b"<missing>")
-    for stem in specs:
-        path = PROCESSED_DIR / stem / "results.json"
-        if path.exists():
-            for verdict in json.loads(path.read_text(encoding="utf-8")).get("claims", {}).values():
-                curve = (verdict.get("specification_curve") or {}).get("file")
-                if curve and (PROCESSED_DIR / curve).exists():
-                    digest.update(sha256_file(PROCESSED_DIR / curve).encode())
     return digest.hexdigest()
 
 

@@ -13,7 +13,6 @@ PATTERNS = (
     "data/processed/*/figures/*",
     "data/processed/_multiverse/*.csv",
     "data/processed/_multiverse/*.json",
-    "data/processed/_multiverse/figures/*",
     "reports/report.html",
     "reports/notebooks/*.html",
     "reports/claims.jsonld",
