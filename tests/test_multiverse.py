@@ -243,14 +243,26 @@ def test_choice_matrix_marks_each_specification_once_per_choice(toy):
     assert set(marked) == expected and len(marked) == len(expected)
 
 
-def test_static_curve_is_an_svg_with_the_same_bytes_each_time(toy):
+def test_static_curve_is_an_svg_drawn_once_per_spec(toy, tmp_path, monkeypatch):
+    """The same spec gives the same SVG, drawn once and kept; a changed spec replaces it."""
+    import vl_convert
+
     from euclaims import charts
 
+    monkeypatch.setattr(charts, "STATIC_CACHE", tmp_path / "charts")
+    drawn = []
+    render = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec: drawn.append(1) or render(spec))
     chart, _, _ = _toy_curve(toy)
-    first, second = charts.static_svg(chart), charts.static_svg(chart)
-    assert first == second
+    first, second = charts.static_svg(chart, "toy"), charts.static_svg(chart, "toy")
+    assert first == second and len(drawn) == 1
     assert first.startswith("<svg") and "toy-claim" in first
     assert chart["vconcat"][0]["width"] == "container", "the interactive spec is left as it was"
+    (kept,) = (tmp_path / "charts").glob("toy.*.svg")
+    assert kept.read_text(encoding="utf-8") == first
+    charts.static_svg({**chart, "title": {"text": ["another title"]}}, "toy")
+    assert len(drawn) == 2 and [p.name for p in (tmp_path / "charts").glob("toy.*")] != [kept.name]
+    assert len(list((tmp_path / "charts").glob("toy.*"))) == 1
 
 
 def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):

@@ -80,3 +80,20 @@ def test_figures_equal_those_of_the_committed_notebooks(built_full, stem):
     committed = json.loads(FIGURE_HASHES.read_text())[stem]
     built = {name: entry["sha256"] for name, entry in record(built_full, stem)["figures"].items()}
     assert built == committed, "figures differ from the committed notebooks; run `make notebooks`"
+
+
+def test_the_reports_static_curves_are_the_ones_kept_in_the_chart_cache(built_full):
+    """The build draws each static curve once, in its background multiverse process; the report
+    embeds those same SVGs (one file per claim is kept)."""
+    import base64
+    import re
+
+    html = (built_full / "reports" / "report.html").read_text(encoding="utf-8")
+    embedded = {
+        base64.b64decode(data).decode("utf-8")
+        for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    }
+    kept = list((built_full / "data" / "processed" / "_charts").glob("*.svg"))
+    assert len(embedded) == len(kept) > 20
+    assert {path.read_text(encoding="utf-8") for path in kept} == embedded
+    assert len({path.name.split(".")[0] for path in kept}) == len(kept)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
+import json
 import re
 import sys
 import textwrap
@@ -22,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .claims import VERDICT_LABELS, Claim
-from .display import MetricDisplay, format_value
+from .display import MetricDisplay, display_for, format_value, load_metric_display
 from .fileio import atomic_write_text
+from .paths import CLAIMS_FILE, MULTIVERSE_DIR, PROCESSED_DIR
 
 #: Verdict colours, the same as the badges of the report (colour-blind-safe).
 VERDICT_COLOURS = {
@@ -270,24 +273,71 @@ def _curve_spec(
     }  # fmt: skip
 
 
+def claim_curve(
+    claim: Claim, table: pd.DataFrame, display: dict[str, MetricDisplay], robustness: dict
+) -> tuple[str, dict[str, Any]] | None:
+    """(deciding metric, Vega-Lite spec) of a claim's specification curve, or None when the
+    claim has fewer than two specifications or its metric fewer than two values."""
+    if robustness["specifications"] < 2:
+        return None
+    metric = deciding_metric(claim, table)
+    if metric is None:
+        return None
+    spec = specification_curve(claim, table, display_for(metric, display), metric, robustness)
+    return (metric, spec) if spec else None
+
+
 #: Width in pixels of each panel of a chart's static image (the PDF and pages without scripts).
 STATIC_WIDTH = 560
+#: Static images of charts: `<name>.<sha256 of the spec and vl-convert version>.svg`, one per name.
+STATIC_CACHE = PROCESSED_DIR / "_charts"
 
 
-def static_svg(spec: dict[str, Any]) -> str:
-    """The chart as a static SVG (vl-convert), each panel `STATIC_WIDTH` wide: the interactive
-    spec sizes itself to its container, which a static image has not."""
+def static_svg(spec: dict[str, Any], name: str) -> str:
+    """The chart `name` as a static SVG (vl-convert), each panel `STATIC_WIDTH` wide: the
+    interactive spec sizes itself to its container, which a static image has not. Kept in
+    `STATIC_CACHE` (the same spec gives the same image), replacing the name's older image."""
+    import importlib.metadata
+
+    version = importlib.metadata.version("vl-convert-python")
+    text = json.dumps([version, STATIC_WIDTH, spec], sort_keys=True)
+    path = STATIC_CACHE / f"{name}.{hashlib.sha256(text.encode()).hexdigest()[:16]}.svg"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
     import vl_convert
 
     fixed = {**spec, "autosize": {"type": "pad"}}
     for key in ("vconcat", "hconcat"):
         if key in fixed:
             fixed[key] = [_fixed_width(view) for view in fixed[key]]
-    return vl_convert.vegalite_to_svg(_fixed_width(fixed))
+    svg = vl_convert.vegalite_to_svg(_fixed_width(fixed))
+    for older in STATIC_CACHE.glob(f"{name}.*.svg"):
+        older.unlink()
+    atomic_write_text(path, svg)
+    return svg
 
 
 def _fixed_width(view: dict[str, Any]) -> dict[str, Any]:
     return {**view, "width": STATIC_WIDTH} if view.get("width") == "container" else view
+
+
+def prerender_curves(claims_by_stem: dict[str, list[Claim]]) -> None:
+    """Draw the static curves of these notebooks into `STATIC_CACHE` from their multiverse
+    tables and summaries, as the report will: the build does it in its background multiverse
+    process, while the notebooks still run, so that the report finds them drawn. An error is
+    left for the report to raise, with its message."""
+    display = load_metric_display(CLAIMS_FILE)
+    try:
+        for stem, claims in claims_by_stem.items():
+            table = read_multiverse(MULTIVERSE_DIR / f"{stem}.csv")
+            summary = json.loads((MULTIVERSE_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+            for claim in claims:
+                robustness = summary["claims"][claim.id]["robustness"]
+                curve = claim_curve(claim, table, display, robustness)
+                if curve:
+                    static_svg(curve[1], claim.id)
+    except Exception:  # noqa: BLE001 (the report draws what is missing and reports the error)
+        return
 
 
 def read_multiverse(path: Path) -> pd.DataFrame | None:

@@ -432,8 +432,9 @@ def evaluate_and_write(
 
 
 class Background:
-    """`evaluate_and_write` in a forked process: started before the notebooks run, so that its
-    work fills the cores the notebooks leave idle; `wait` returns when it is done (raising its
+    """`evaluate_and_write` in a forked process, then the report's static specification curves
+    drawn from its tables (`charts.prerender_curves`): started before the notebooks run, so that
+    its work fills the cores the notebooks leave idle; `wait` returns when it is done (raising its
     error), `stop` ends it (its pool's workers end with it)."""
 
     def __init__(self, items: dict[str, tuple[NotebookSpec, list[Claim], str]], jobs: int):
@@ -465,9 +466,12 @@ class Background:
 
 
 def _background_main(items, jobs: int, sender) -> None:
+    from .charts import prerender_curves
+
     _die_with_parent()
     try:
-        evaluate_and_write(items, jobs)
+        stems = evaluate_and_write(items, jobs)
+        prerender_curves({stem: items[stem][1] for stem in stems})
     except EuclaimsError as exc:
         sender.send(exc)
     except BaseException as exc:

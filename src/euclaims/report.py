@@ -637,7 +637,7 @@ def _curve_figure(number: int, row: dict[str, Any], chart: dict[str, Any]) -> di
         "the rule's thresholds. Below: the choices each specification made. "
         + (f"Decisive choices: {', '.join(decisive)}." if decisive else "No choice is decisive.")
     )
-    svg = static_svg(chart).encode("utf-8")
+    svg = static_svg(chart, claim.id).encode("utf-8")
     return {
         "number": number,
         "id": f"figure-{number}",
@@ -685,14 +685,11 @@ def build_charts(
     for row in rows:
         claim = row["claim"]
         table = tables.get(claim.notebook or "")
-        if table is None or not row["robustness"] or row["robustness"]["specifications"] < 2:
+        if table is None or not row["robustness"]:
             continue
-        metric = charts.deciding_metric(claim, table)
-        if metric:
-            row["curve_metric"] = metric
-            specs[(claim.notebook, f"curve:{claim.id}")] = charts.specification_curve(
-                claim, table, display_for(metric, display), metric, row["robustness"]
-            )
+        curve = charts.claim_curve(claim, table, display, row["robustness"])
+        if curve:
+            row["curve_metric"], specs[(claim.notebook, f"curve:{claim.id}")] = curve
     for stem, record in records.items():
         for name in record.get("figures", {}):
             if name in charts.TIME_SERIES:
