@@ -97,3 +97,19 @@ def test_the_reports_static_curves_are_the_ones_kept_in_the_chart_cache(built_fu
     assert len(embedded) == len(kept) > 20
     assert {path.read_text(encoding="utf-8") for path in kept} == embedded
     assert len({path.name.split(".")[0] for path in kept}) == len(kept)
+
+
+def test_the_background_multiverse_draws_the_curves_the_report_draws(built_full):
+    """The build's background process draws each static curve from the multiverse summary's
+    robustness record, the report from results.json's: the two records must be the same (else
+    every curve would be drawn twice)."""
+    from euclaims.report import robustness_record
+
+    for stem in SPECS:
+        if not has_evaluate(stem):
+            continue
+        path = built_full / "data/processed/_multiverse" / f"{stem}.json"
+        summary = json.loads(path.read_text(encoding="utf-8"))["claims"]
+        for claim_id, verdict in record(built_full, stem)["claims"].items():
+            reported = robustness_record(verdict["robustness"], verdict["verdict"])
+            assert reported == summary[claim_id]["robustness"], claim_id

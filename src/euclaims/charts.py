@@ -70,7 +70,7 @@ def vega_script() -> str:
 
 def deciding_metric(claim: Claim, table: pd.DataFrame) -> str | None:
     """The metric on the y axis: the ledger's `deciding_metric`, else the first metric the rule
-    names (as the static specification curves do), else the first claim metric with numbers."""
+    names, else the first claim metric with numbers."""
     import pandas as pd
 
     candidates = [claim.deciding_metric] if claim.deciding_metric else []

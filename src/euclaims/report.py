@@ -27,7 +27,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .browser import CHROMIUM_ARGS, chromium_binary
-from .charts import CURVE_HINT, HINTS
+from .charts import CURVE_HINT, HINTS, static_svg
 from .claims import VERDICT_LABELS, Claim, load_ledger
 from .display import (
     MetricDisplay,
@@ -626,8 +626,6 @@ def number_figures(
 
 def _curve_figure(number: int, row: dict[str, Any], chart: dict[str, Any]) -> dict[str, Any]:
     """A claim's specification curve: the interactive chart, and its static SVG for print."""
-    from .charts import static_svg
-
     claim, robustness = row["claim"], row["robustness"]
     decisive = sorted({entry["choice"] for entry in robustness["decisive_choices"]})
     caption = (
