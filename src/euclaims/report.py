@@ -157,8 +157,8 @@ def multiverse_table(stem: str) -> Path:
     return MULTIVERSE_DIR / f"{stem}.csv"
 
 
-def data_uri(path: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+def data_uri(payload: bytes, media_type: str = "image/png") -> str:
+    return f"data:{media_type};base64," + base64.b64encode(payload).decode("ascii")
 
 
 # --- notebook pages and cell anchors -------------------------------------------------------
@@ -635,12 +635,11 @@ def _curve_figure(number: int, row: dict[str, Any], chart: dict[str, Any]) -> di
         "the rule's thresholds. Below: the choices each specification made. "
         + (f"Decisive choices: {', '.join(decisive)}." if decisive else "No choice is decisive.")
     )
-    svg = static_svg(chart, claim.id).encode("utf-8")
     return {
         "number": number,
         "id": f"figure-{number}",
         "caption": caption,
-        "uri": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+        "uri": data_uri(static_svg(chart, claim.id).encode("utf-8"), "image/svg+xml"),
         "chart": chart,
         "chart_id": f"chart-{number}",
         "hint": CURVE_HINT,
@@ -657,7 +656,7 @@ def _notebook_figure(number, stem, name, entry, record, cells, charts) -> dict[s
         "name": name,
         "stem": stem,
         "caption": entry.get("caption", ""),
-        "uri": data_uri(path),
+        "uri": data_uri(path.read_bytes()),
         "chart": charts.get((stem, name)),
         "chart_id": f"chart-{number}",
         "hint": HINTS.get(name, "hover for values"),
