@@ -169,6 +169,7 @@ def test_fault_stops_build_with_a_precise_message(built_copy: Path, fault: str):
     assert result.returncode == 1, result.stderr
     assert re.search(message, result.stderr, re.S), result.stderr
     assert "Traceback" not in result.stderr
+    assert "(multiverse" not in result.stderr  # stopped before the multiverse process started
     assert outputs(built_copy) == before
     assert not list((built_copy / "data/processed").glob("**/.staging-*"))
 

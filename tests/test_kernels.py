@@ -55,9 +55,11 @@ def test_a_forked_kernel_prints_what_a_started_one_prints(tmp_path):
 
 def test_forking_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("EUCLAIMS_FORK_KERNELS", "0")
-    with kernels.kernel_server() as server:
+    ran = []
+    with kernels.kernel_server(while_starting=lambda: ran.append("prepared")) as server:
         assert server is None
         assert kernels.SERVER_VARIABLE not in os.environ
+        assert ran == ["prepared"]  # the work meant for the server's start is still done
 
 
 def test_only_ipykernel_commands_are_forked():
@@ -79,10 +81,32 @@ def test_an_ended_kernel_is_seen_as_ended():
 
 def test_a_server_that_does_not_start_leaves_ordinary_kernels(monkeypatch, capsys):
     monkeypatch.setattr(kernels.sys, "executable", "/bin/false")
-    with kernels.kernel_server() as server:
+    ran = []
+    with kernels.kernel_server(while_starting=lambda: ran.append("prepared")) as server:
         assert server is None
         assert kernels.SERVER_VARIABLE not in os.environ
+        assert ran == ["prepared"]
     assert "kernel server did not start" in capsys.readouterr().err
+
+
+def test_work_done_while_the_server_starts_stops_the_server_when_it_fails(monkeypatch):
+    started = []
+    real_popen = kernels.subprocess.Popen
+
+    def a_server_that_never_listens(*args, **kwargs):
+        started.append(real_popen(["sleep", "30"]))
+        return started[-1]
+
+    monkeypatch.setattr(kernels.subprocess, "Popen", a_server_that_never_listens)
+
+    def failing() -> None:
+        raise RuntimeError("bad input")
+
+    with pytest.raises(RuntimeError, match="bad input"):
+        with kernels.kernel_server(while_starting=failing):
+            pass
+    assert started and started[0].poll() is not None  # the server process was ended
+    assert kernels.SERVER_VARIABLE not in os.environ
 
 
 def test_a_kernel_starts_as_usual_when_the_server_is_gone(tmp_path, monkeypatch):

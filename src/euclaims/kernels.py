@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +137,14 @@ def _become_kernel(request: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def kernel_server() -> Iterator[str | None]:
-    """Run a kernel server for the duration of the block; yields its socket (None when off)."""
+def kernel_server(while_starting: Callable[[], None] | None = None) -> Iterator[str | None]:
+    """Run a kernel server for the duration of the block; yields its socket (None when off).
+
+    `while_starting` runs in this process while the server imports its modules (seconds in
+    which this process would only wait): work the block needs that needs no kernel."""
     if os.environ.get("EUCLAIMS_FORK_KERNELS", "1") == "0":
+        if while_starting is not None:
+            while_starting()
         yield None
         return
     folder = Path(tempfile.mkdtemp(prefix="euclaims-kernels-"))
@@ -149,6 +154,8 @@ def kernel_server() -> Iterator[str | None]:
     )
     previous = os.environ.get(SERVER_VARIABLE)
     try:
+        if while_starting is not None:
+            while_starting()
         started = _listening(path, process)
         if started:
             os.environ[SERVER_VARIABLE] = str(path)

@@ -28,6 +28,20 @@ def _exporter() -> Any:
     )
 
 
+def warm_exporter() -> None:
+    """Render a two-cell notebook, so that the exporter's templates are compiled and the
+    highlighter loaded in this process (and in the processes forked from it)."""
+    import nbformat
+
+    v4 = nbformat.v4
+    output = v4.new_output("execute_result", {"text/plain": "1"}, execution_count=1)
+    notebook = v4.new_notebook(
+        cells=[v4.new_markdown_cell("*a*"), v4.new_code_cell("1", outputs=[output])],
+        metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}},
+    )
+    _exporter().from_notebook_node(notebook, resources={"metadata": {"name": "warm"}})
+
+
 def render_notebook_html(executed: Path, stem: str) -> str:
     """The executed notebook as one offline HTML page with an anchor `cell-<n>` per code cell."""
     import nbformat

@@ -340,22 +340,36 @@ def plan(specs: dict[str, NotebookSpec]) -> list[tuple[NotebookSpec, Run]]:
     return runs
 
 
+def prepare_workers() -> None:
+    """Import papermill and nbclient and compile the notebook page's templates once, in the
+    process the notebook workers fork from (each worker would otherwise do both, about a second
+    before its first page)."""
+    from . import engine  # noqa: F401
+    from .notebook_pages import warm_exporter
+
+    warm_exporter()
+
+
+def stale_runs(runs: list[tuple[NotebookSpec, Run]]) -> list[tuple[NotebookSpec, Run]]:
+    """The runs whose outputs are missing or were made from other inputs."""
+    return [(spec, run) for spec, run in runs if not is_fresh(spec, run)]
+
+
 def run_all(runs: list[tuple[NotebookSpec, Run]], jobs: int = 2) -> list[str]:
-    """Execute the stale runs, `jobs` notebooks at a time; returns their labels."""
+    """Execute the stale runs, `jobs` notebooks at a time; returns their labels. Their inputs
+    were validated first (`validate_inputs`, in `build`)."""
     from .multiverse import _die_with_parent
 
-    stale = [(spec, run) for spec, run in runs if not is_fresh(spec, run)]
+    stale = stale_runs(runs)
     for spec, run in runs:
         state = "run" if (spec, run) in stale else "up to date"
         print(f"[{state}] {run.stem} ({run.label})", file=sys.stderr)
-    validate_inputs({spec.stem: spec for spec, _ in stale})
     jobs_to_run = [(run, fingerprint(spec, run)) for spec, run in stale]
     if not jobs_to_run:
         return []
-    from . import engine  # noqa: F401  (papermill and nbclient, imported once for the workers)
     from .kernels import kernel_server
 
-    with kernel_server():
+    with kernel_server(while_starting=prepare_workers):
         if len(jobs_to_run) > 1 and jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent) as pool:
                 list(pool.map(_execute_job, jobs_to_run))
@@ -505,6 +519,9 @@ def build(jobs: int = 2, pdf: bool = True) -> None:
         load_ledger()  # a malformed ledger stops the build before any kernel starts
         remove_stale_staging()
         runs = plan(specs)
+        # Bad input stops the build before any background process starts; the multiverse
+        # process forked next inherits the validated tables (data.load_raw keeps them).
+        validate_inputs({spec.stem: spec for spec, _ in stale_runs(runs)})
         with multiverse_alongside(specs, jobs) as alongside:
             run_all(runs, jobs)
         run_multiverse(specs, jobs, announced=alongside)
