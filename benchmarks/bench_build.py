@@ -127,11 +127,16 @@ def tree_pss(members: list[psutil.Process]) -> int:
 RSS_INTERVAL, PSS_INTERVAL = 0.2, 1.0
 
 
-def timed(command: list[str], before=None) -> tuple[float, float, float]:
-    """(seconds, peak MB of the process tree as RSS, and as PSS) of one run."""
+def timed(command: list[str], before=None) -> tuple[float, float, float, float]:
+    """(seconds, peak MB of the process tree as RSS, and as PSS, CPU seconds) of one run.
+
+    CPU is user + system time of the command and every descendant reaped below it (kernels by
+    the kernel server, workers by their pools, Chromium by its driver): with two cores, a run
+    cannot take less than half its CPU seconds."""
     if before:
         before()
     peak = [0, 0]
+    cpu_before = os.times()
     started = time.perf_counter()
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -151,12 +156,16 @@ def timed(command: list[str], before=None) -> tuple[float, float, float]:
     sampler.start()
     process.wait()
     elapsed = time.perf_counter() - started
+    cpu_after = os.times()
+    cpu = (cpu_after.children_user - cpu_before.children_user) + (
+        cpu_after.children_system - cpu_before.children_system
+    )
     sampler.join()
     if process.returncode != 0:
         log.seek(0)
         sys.exit(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')[-4000:]}")
     log.close()
-    return elapsed, peak[0] / 1e6, peak[1] / 1e6
+    return elapsed, peak[0] / 1e6, peak[1] / 1e6, cpu
 
 
 CASES = {
@@ -172,10 +181,14 @@ CASES = {
 }
 
 
-def case_record(key: str, runs: list[tuple[float, float, float]], floor: float | None) -> dict:
-    """One case's entry of results.json: its median against the run's floor."""
+def case_record(
+    key: str, runs: list[tuple[float, float, float, float]], floor: float | None
+) -> dict:
+    """One case's entry of results.json: its median against the run's floor, and its median CPU
+    seconds with the cores they kept busy on average (CPU / wall of the same runs)."""
     seconds = [run[0] for run in runs]
     median = floor if key == "floor" else statistics.median(seconds)
+    cpu = statistics.median(run[3] for run in runs)
     ratio = median / floor if floor else None
     target = TARGETS.get(key)
     return {
@@ -188,6 +201,8 @@ def case_record(key: str, runs: list[tuple[float, float, float]], floor: float |
         "meets_target": None if target is None or ratio is None else ratio <= target,
         "peak_memory_mb": round(max(run[1] for run in runs)),
         "peak_memory_pss_mb": round(max(run[2] for run in runs)),
+        "cpu_s": round(cpu, 1),
+        "cores_busy": round(cpu / statistics.median(seconds), 2),
     }
 
 
@@ -203,7 +218,7 @@ def main(selected: list[str]) -> int:
     load_before = [round(x, 2) for x in os.getloadavg()]
     print(f"{'case':34} {'median s':>9} {'peak MB':>8}  runs")
     _, floor_command_of, _ = CASES["floor"]
-    timings: dict[str, list[tuple[float, float, float]]] = {}
+    timings: dict[str, list[tuple[float, float, float, float]]] = {}
     floors: list[float] = []
     for key in chosen:
         label, command, before = CASES[key]
@@ -255,9 +270,9 @@ def main(selected: list[str]) -> int:
 def markdown_table(payload: dict) -> str:
     """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
     lines = [
-        "| case | median s | floor s (same run) | × floor | target | met | peak MB PSS (RSS) "
-        "| runs (s) |",
-        "|---|---:|---:|---:|---:|:---:|---:|---|",
+        "| case | median s | floor s (same run) | × floor | target | met | CPU s (cores busy) "
+        "| peak MB PSS (RSS) | runs (s) |",
+        "|---|---:|---:|---:|---:|:---:|---:|---:|---|",
     ]
     for key in CASES:
         case = payload["cases"].get(key)
@@ -270,6 +285,7 @@ def markdown_table(payload: dict) -> str:
             f"| {case['label']} | {case['median_s']:.2f} | {case.get('floor_s') or '–'} | "
             f"{ratio:.2f} | "
             f"{'≤ ' + format(target, 'g') + '×' if target else '–'} | {met} | "
+            f"{_cpu_cell(case)} | "
             f"{case.get('peak_memory_pss_mb', '–')} ({case['peak_memory_mb']}) | "
             f"{', '.join(f'{s:.2f}' for s in case['runs_s'])} |"
         )
@@ -283,6 +299,12 @@ def markdown_table(payload: dict) -> str:
             f"{payload['load_average_after']} on {payload['machine']['cores']} cores."
         )
     return "\n".join(lines)
+
+
+def _cpu_cell(case: dict) -> str:
+    if "cpu_s" not in case:  # recorded before the bench measured CPU
+        return "–"
+    return f"{case['cpu_s']:.1f} ({case['cores_busy']:.2f})"
 
 
 if __name__ == "__main__":

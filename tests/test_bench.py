@@ -44,16 +44,38 @@ def test_tree_memory_counts_children_and_pss_shares_pages(bench):
 def test_timed_reports_seconds_and_peak_memory(bench):
     started = time.perf_counter()
     code = "import time; block = bytearray(100 * 10**6); time.sleep(1.5)"
-    seconds, rss_mb, pss_mb = bench.timed([sys.executable, "-c", code])
+    seconds, rss_mb, pss_mb, cpu = bench.timed([sys.executable, "-c", code])
     assert 1.5 <= seconds <= time.perf_counter() - started
     assert rss_mb > 100 and 0 < pss_mb <= rss_mb + 1  # PSS sampled once a second
+    assert cpu < 1.0  # it slept
+
+
+def test_timed_counts_the_cpu_of_grandchildren(bench):
+    """A child that starts a grandchild burning 1 s of CPU: its CPU is counted."""
+    burn = "import time; end = time.process_time() + 1.0\nwhile time.process_time() < end: pass"
+    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
+    _, _, _, cpu = bench.timed([sys.executable, "-c", code])
+    assert cpu >= 1.0
 
 
 def test_markdown_table_marks_missed_targets(bench):
     case = {
         "label": "make test", "median_s": 40.0, "runs_s": [40.0], "multiple_of_floor": 40.0 / 8,
         "floor_s": 8.0, "target_multiple": 4.0, "meets_target": False,
-        "peak_memory_mb": 2000, "peak_memory_pss_mb": 1200,
+        "peak_memory_mb": 2000, "peak_memory_pss_mb": 1200, "cpu_s": 70.0, "cores_busy": 1.75,
     }  # fmt: skip
     table = bench.markdown_table({"cases": {"test": case}})
-    assert "| make test | 40.00 | 8.0 | 5.00 | ≤ 4× | **no** | 1200 (2000) | 40.00 |" in table
+    assert (
+        "| make test | 40.00 | 8.0 | 5.00 | ≤ 4× | **no** | 70.0 (1.75) | 1200 (2000) | 40.00 |"
+        in table
+    )
+    older = {key: value for key, value in case.items() if key not in {"cpu_s", "cores_busy"}}
+    assert "| **no** | – | 1200 (2000) |" in bench.markdown_table({"cases": {"test": older}})
+
+
+def test_case_record_takes_medians_of_seconds_and_cpu(bench):
+    runs = [(10.0, 100, 90, 18.0), (12.0, 110, 95, 22.0), (30.0, 120, 99, 40.0)]
+    record = bench.case_record("clean", runs, floor=3.0)
+    assert record["median_s"] == 12.0 and record["multiple_of_floor"] == 4.0
+    assert record["cpu_s"] == 22.0 and record["cores_busy"] == round(22.0 / 12.0, 2)
+    assert record["meets_target"] is True and record["peak_memory_pss_mb"] == 99
