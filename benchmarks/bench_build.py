@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -127,8 +128,19 @@ def tree_pss(members: list[psutil.Process]) -> int:
 RSS_INTERVAL, PSS_INTERVAL = 0.2, 1.0
 
 
-def timed(command: list[str], before=None) -> tuple[float, float, float, float]:
-    """(seconds, peak MB of the process tree as RSS, and as PSS, CPU seconds) of one run.
+class Run(NamedTuple):
+    """One timed run: wall seconds, peak MB of the process tree (RSS, PSS), CPU seconds, and
+    that CPU by role (sampled: see `cpu_by_role`)."""
+
+    seconds: float
+    rss_mb: float
+    pss_mb: float
+    cpu_s: float
+    cpu_by_role: dict[str, float]
+
+
+def timed(command: list[str], before=None) -> Run:
+    """Time one run of `command` and sample its process tree.
 
     CPU is user + system time of the command and every descendant reaped below it (kernels by
     the kernel server, workers by their pools, Chromium by its driver): with two cores, a run
@@ -136,6 +148,7 @@ def timed(command: list[str], before=None) -> tuple[float, float, float, float]:
     if before:
         before()
     peak = [0, 0]
+    seen: dict[tuple[int, float], dict] = {}
     cpu_before = os.times()
     started = time.perf_counter()
     log = tempfile.TemporaryFile()
@@ -150,6 +163,7 @@ def timed(command: list[str], before=None) -> tuple[float, float, float, float]:
             if time.monotonic() >= next_pss:
                 peak[1] = max(peak[1], tree_pss(members))
                 next_pss = time.monotonic() + PSS_INTERVAL
+            record_cpu(members, seen)
             time.sleep(RSS_INTERVAL)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -165,7 +179,61 @@ def timed(command: list[str], before=None) -> tuple[float, float, float, float]:
         log.seek(0)
         sys.exit(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')[-4000:]}")
     log.close()
-    return elapsed, peak[0] / 1e6, peak[1] / 1e6, cpu
+    return Run(elapsed, peak[0] / 1e6, peak[1] / 1e6, cpu, cpu_by_role(list(seen.values())))
+
+
+def record_cpu(members: list[psutil.Process], seen: dict[tuple[int, float], dict]) -> None:
+    """Note each member's command line, parent and CPU seconds so far (by pid and start time)."""
+    for member in members:
+        try:
+            key = (member.pid, member.create_time())
+            times = member.cpu_times()
+            if key not in seen:
+                seen[key] = {"pid": member.pid, "ppid": member.ppid(),
+                             "command": " ".join(member.cmdline())}  # fmt: skip
+            seen[key]["cpu"] = times.user + times.system
+        except psutil.Error:
+            continue
+
+
+#: The roles of a build's processes, in the order the README lists them.
+ROLES = ("kernels", "kernel server", "multiverse", "notebook workers", "build process",
+         "Chromium", "other")  # fmt: skip
+
+
+def cpu_by_role(processes: list[dict]) -> dict[str, float]:
+    """CPU seconds per role of a build's processes (`record_cpu`'s records): kernels (forked by
+    the server, or started), the kernel server, the multiverse process with its pool, the
+    notebook workers (the build's other forks), the build process, Chromium with its driver.
+    Sampled every RSS_INTERVAL, so a process's last fraction of a second is not counted."""
+    by_pid = {process["pid"]: process for process in processes}
+
+    def role(process: dict) -> str:
+        command = process["command"]
+        parent = by_pid.get(process["ppid"])
+        if "chrom" in command or "playwright" in command:
+            return "Chromium"
+        if "ipykernel" in command:
+            return "kernels"
+        if "euclaims.kernels" in command:
+            forked = parent is not None and "euclaims.kernels" in parent["command"]
+            return "kernels" if forked else "kernel server"
+        if "-m euclaims" not in command:
+            return "other"
+        if parent is None or "-m euclaims" not in parent["command"]:
+            return "build process"
+        if role(parent) == "multiverse":
+            return "multiverse"
+        forks = any(
+            child["ppid"] == process["pid"] and "-m euclaims" in child["command"]
+            for child in processes
+        )
+        return "multiverse" if forks else "notebook workers"
+
+    totals = dict.fromkeys(ROLES, 0.0)
+    for process in processes:
+        totals[role(process)] += process.get("cpu", 0.0)
+    return {name: round(seconds, 1) for name, seconds in totals.items() if seconds}
 
 
 CASES = {
@@ -181,14 +249,12 @@ CASES = {
 }
 
 
-def case_record(
-    key: str, runs: list[tuple[float, float, float, float]], floor: float | None
-) -> dict:
+def case_record(key: str, runs: list[Run], floor: float | None) -> dict:
     """One case's entry of results.json: its median against the run's floor, and its median CPU
     seconds with the cores they kept busy on average (CPU / wall of the same runs)."""
-    seconds = [run[0] for run in runs]
+    seconds = [run.seconds for run in runs]
     median = floor if key == "floor" else statistics.median(seconds)
-    cpu = statistics.median(run[3] for run in runs)
+    cpu = statistics.median(run.cpu_s for run in runs)
     ratio = median / floor if floor else None
     target = TARGETS.get(key)
     return {
@@ -199,10 +265,15 @@ def case_record(
         "floor_s": round(floor, 2) if floor else None,
         "target_multiple": target,
         "meets_target": None if target is None or ratio is None else ratio <= target,
-        "peak_memory_mb": round(max(run[1] for run in runs)),
-        "peak_memory_pss_mb": round(max(run[2] for run in runs)),
+        "peak_memory_mb": round(max(run.rss_mb for run in runs)),
+        "peak_memory_pss_mb": round(max(run.pss_mb for run in runs)),
         "cpu_s": round(cpu, 1),
         "cores_busy": round(cpu / statistics.median(seconds), 2),
+        "cpu_by_role_s": {
+            role: round(statistics.median(run.cpu_by_role.get(role, 0.0) for run in runs), 1)
+            for role in ROLES
+            if any(role in run.cpu_by_role for run in runs)
+        },
     }
 
 
@@ -218,7 +289,7 @@ def main(selected: list[str]) -> int:
     load_before = [round(x, 2) for x in os.getloadavg()]
     print(f"{'case':34} {'median s':>9} {'peak MB':>8}  runs")
     _, floor_command_of, _ = CASES["floor"]
-    timings: dict[str, list[tuple[float, float, float, float]]] = {}
+    timings: dict[str, list[Run]] = {}
     floors: list[float] = []
     for key in chosen:
         label, command, before = CASES[key]
@@ -228,14 +299,15 @@ def main(selected: list[str]) -> int:
             # floor is the median of all of them, sampled across the whole run (these machines'
             # speed drifts: the same clean build took 41.6 to 60.8 s within one hour).
             if key != "floor" and "floor" in chosen:
-                floors.append(timed(floor_command_of())[0])
+                floors.append(timed(floor_command_of()).seconds)
             runs.append(timed(command(), before))
         if key == "floor":
-            floors.extend(run[0] for run in runs)
+            floors.extend(run.seconds for run in runs)
         timings[key] = runs
-        seconds = [run[0] for run in runs]
+        seconds = [run.seconds for run in runs]
+        peak = round(max(run.rss_mb for run in runs))
         print(
-            f"{label:34} {statistics.median(seconds):9.2f} {round(max(r[1] for r in runs)):8d}  "
+            f"{label:34} {statistics.median(seconds):9.2f} {peak:8d}  "
             f"{', '.join(f'{s:.2f}' for s in seconds)}"
         )
         sys.stdout.flush()
@@ -298,6 +370,10 @@ def markdown_table(payload: dict) -> str:
             f"Load average before/after: {payload['load_average_before']} / "
             f"{payload['load_average_after']} on {payload['machine']['cores']} cores."
         )
+    roles = payload["cases"].get("clean", {}).get("cpu_by_role_s")
+    if roles:
+        shares = ", ".join(f"{role} {seconds:.1f} s" for role, seconds in roles.items())
+        lines.append(f"\nCPU of a clean build by role (medians, sampled): {shares}.")
     return "\n".join(lines)
 
 
