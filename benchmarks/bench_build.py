@@ -340,7 +340,8 @@ def main(selected: list[str]) -> int:
 
 
 def markdown_table(payload: dict) -> str:
-    """The README's table: seconds, multiple of the floor, target, met or not, peak memory."""
+    """The README's table: seconds, multiple of the floor, target, met or not, CPU, peak memory;
+    below it the clean build's CPU by role, in the order of ROLES (results.json sorts keys)."""
     lines = [
         "| case | median s | floor s (same run) | × floor | target | met | CPU s (cores busy) "
         "| peak MB PSS (RSS) | runs (s) |",
@@ -372,7 +373,7 @@ def markdown_table(payload: dict) -> str:
         )
     roles = payload["cases"].get("clean", {}).get("cpu_by_role_s")
     if roles:
-        shares = ", ".join(f"{role} {seconds:.1f} s" for role, seconds in roles.items())
+        shares = ", ".join(f"{role} {roles[role]:.1f} s" for role in ROLES if role in roles)
         lines.append(f"\nCPU of a clean build by role (medians, sampled): {shares}.")
     return "\n".join(lines)
 

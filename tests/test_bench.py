@@ -70,6 +70,10 @@ def test_markdown_table_marks_missed_targets(bench):
         "| make test | 40.00 | 8.0 | 5.00 | ≤ 4× | **no** | 70.0 (1.75) | 1200 (2000) | 40.00 |"
         in table
     )
+    clean = {**case, "cpu_by_role_s": {"Chromium": 4.0, "kernels": 10.0}}  # as results.json sorts
+    assert "by role (medians, sampled): kernels 10.0 s, Chromium 4.0 s." in bench.markdown_table(
+        {"cases": {"clean": clean}}
+    )
     older = {key: value for key, value in case.items() if key not in {"cpu_s", "cores_busy"}}
     assert "| **no** | – | 1200 (2000) |" in bench.markdown_table({"cases": {"test": older}})
 
