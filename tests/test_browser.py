@@ -10,14 +10,25 @@ bookmarks.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from conftest import exclusive, shared_dir
 
-from euclaims.browser import DESKTOP, PHONE, broken_links, check_page, check_pages, page_links
+from euclaims.browser import (
+    DESKTOP,
+    PHONE,
+    PageCheck,
+    broken_links,
+    check_pages,
+    launched,
+    page_links,
+)
 from euclaims.claims import load_ledger
 from euclaims.params import load_params_file
 from euclaims.paths import PROJECT_ROOT
@@ -30,7 +41,7 @@ CLAIMS_TO_FIT = 28
 SCREENSHOTS = PROJECT_ROOT / "docs"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium() -> str:
     if CHROMIUM is None:
         if os.environ.get("CI"):
@@ -39,23 +50,46 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def copied(built_full: Path, tmp_path_factory) -> Path:
-    """reports/ copied somewhere else, as a reader would receive it."""
-    target = tmp_path_factory.mktemp("copied") / "somewhere" / "reports"
-    shutil.copytree(built_full / "reports", target)
+    """reports/ copied somewhere else, as a reader would receive it (once per run, shared by
+    the xdist workers: tests only read it)."""
+    folder = shared_dir(tmp_path_factory) / "copied"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "somewhere" / "reports"
+    with exclusive(folder / "copy.lock"):
+        if not (folder / "copied").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(built_full / "reports", target)
+            (folder / "copied").touch()
     return target
 
 
-@pytest.fixture(scope="module")
-def desktop(copied: Path, chromium: str):
-    """The copied report.html measured once at the desktop viewport, with its first screen."""
-    screenshot = copied.parent / "first-screen.png"
-    return check_page(copied / "report.html", chromium, screenshot, viewport=DESKTOP), screenshot
+@pytest.fixture(scope="session")
+def checks(copied: Path, chromium: str) -> dict[str, list[PageCheck]]:
+    """The copied report measured at the desktop viewport (with its first screen) and at the
+    phone's, and its notebook pages, in one Chromium: once per run, by whichever xdist worker
+    needs them first, the other reading what it wrote (each report load draws 26 charts)."""
+    folder = copied.parent
+    saved = folder / "checks.json"
+    with exclusive(folder / "checks.lock"):
+        if not saved.exists():
+            notebook_pages = sorted((copied / "notebooks").glob("*.html"))
+            report = copied / "report.html"
+            with launched(chromium) as browser:
+                measured = {
+                    "desktop": check_pages(browser, [report], DESKTOP, folder / "first-screen.png"),
+                    "phone": check_pages(browser, [report], PHONE, folder / "phone.png"),
+                    "notebooks": check_pages(browser, notebook_pages),
+                }
+            payload = {key: [asdict(check) for check in found] for key, found in measured.items()}
+            saved.write_text(json.dumps(payload))
+    payload = json.loads(saved.read_text())
+    return {key: [PageCheck(**check) for check in found] for key, found in payload.items()}
 
 
-def test_first_screen_shows_every_verdict_offline(desktop, built_full: Path):
-    check, screenshot = desktop
+def test_first_screen_shows_every_verdict_offline(checks, copied: Path, built_full: Path):
+    check, screenshot = checks["desktop"][0], copied.parent / "first-screen.png"
     claims = len(load_ledger(built_full / "claims.yaml"))
     assert check.console_errors == []
     assert check.external_requests == []
@@ -72,12 +106,13 @@ def test_first_screen_shows_every_verdict_offline(desktop, built_full: Path):
     assert screenshot.stat().st_size > 10_000
 
 
-def test_phone_has_no_horizontal_scroll(copied: Path, chromium: str):
-    check = check_page(copied / "report.html", chromium, copied.parent / "phone.png", PHONE)
+def test_phone_has_no_horizontal_scroll(checks):
+    check = checks["phone"][0]
+    assert check.width == PHONE[0]
     assert check.scroll_width <= PHONE[0], check.overflowing
     assert check.overflowing == []
     assert check.console_errors == [] and check.external_requests == []
-    assert check.charts_drawn == check.chart_boxes
+    assert check.chart_boxes > 0 and check.charts_drawn == check.chart_boxes
 
 
 def test_every_link_of_a_copied_report_resolves(copied: Path):
@@ -87,8 +122,8 @@ def test_every_link_of_a_copied_report_resolves(copied: Path):
     assert any(link.startswith("notebooks/") for link in links)
 
 
-def test_every_key_number_links_to_a_cell_that_exists(copied: Path, desktop):
-    check, _ = desktop
+def test_every_key_number_links_to_a_cell_that_exists(copied: Path, checks):
+    check = checks["desktop"][0]
     assert len(check.key_number_links) >= 20
     targets = {}
     for link in check.key_number_links:
@@ -100,10 +135,11 @@ def test_every_key_number_links_to_a_cell_that_exists(copied: Path, desktop):
         assert match[2] in targets[page], f"{link}: no such cell anchor"
 
 
-def test_notebook_pages_load_offline_without_duplicate_ids(copied: Path, chromium: str):
+def test_notebook_pages_load_offline_without_duplicate_ids(copied: Path, checks):
     pages = sorted((copied / "notebooks").glob("*.html"))
     assert len(pages) == len(load_params_file())
-    for page, check in zip(pages, check_pages(pages, chromium), strict=True):
+    for page, check in zip(pages, checks["notebooks"], strict=True):
+        assert check.requests[0] == page.resolve().as_uri(), page.name  # its own requests
         assert check.external_requests == [], page.name
         assert check.console_errors == [], page.name
         assert check.duplicate_ids == [], page.name

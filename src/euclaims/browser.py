@@ -2,7 +2,8 @@
 
 `check_page` loads a page at a given viewport and measures what the browser tests assert:
 console errors, every request (none may leave file:/data:), images, whether the verdict
-overview fits the first screen, horizontal overflow, duplicate ids and drawn charts.
+overview fits the first screen, horizontal overflow, duplicate ids and drawn charts;
+`check_pages` measures several pages in turn in a browser `launched` once.
 `broken_links` follows every relative link of a copied reports/ folder without a browser.
 """
 
@@ -11,8 +12,11 @@ from __future__ import annotations
 import html.parser
 import shutil
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: Flags for a root user on a machine without network: no sandbox, no background requests.
 CHROMIUM_ARGS = (
@@ -118,47 +122,58 @@ def check_page(
     full_page: bool = False,
 ) -> PageCheck:
     """Load `html` in headless Chromium at `viewport`, measure it, optionally screenshot it."""
-    return check_pages([html], chromium, screenshot, viewport, full_page)[0]
+    with launched(chromium) as browser:
+        return check_pages(browser, [html], viewport, screenshot, full_page)[0]
 
 
-def check_pages(
-    pages: list[Path],
-    chromium: str,
-    screenshot: Path | None = None,
-    viewport: tuple[int, int] = DESKTOP,
-    full_page: bool = False,
-) -> list[PageCheck]:
-    """check_page for each of `pages`, in one Chromium (each page in a fresh browser context);
-    the screenshot, if asked for, is of the last page."""
+@contextmanager
+def launched(chromium: str) -> Iterator[Any]:
+    """One headless Chromium (a Playwright browser) for several `check_pages` calls: each
+    launch costs about a second of CPU."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
-            return [
-                _check_in(
-                    browser,
-                    html,
-                    screenshot if index == len(pages) - 1 else None,
-                    viewport,
-                    full_page,
-                )  # fmt: skip
-                for index, html in enumerate(pages)
-            ]
+            yield browser
         finally:
             browser.close()
 
 
-def _check_in(
-    browser, html: Path, screenshot: Path | None, viewport: tuple[int, int], full_page: bool
-) -> PageCheck:
-    check = PageCheck(width=viewport[0], height=viewport[1])
+def check_pages(
+    browser: Any,
+    pages: list[Path],
+    viewport: tuple[int, int] = DESKTOP,
+    screenshot: Path | None = None,
+    full_page: bool = False,
+) -> list[PageCheck]:
+    """Load each of `pages` in turn in one tab of a fresh browser context at `viewport`, as a
+    reader following links does, and measure each; the screenshot, if asked for, is of the
+    last page."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
-    page.on("console", lambda m: check.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: check.console_errors.append(str(error)))
-    page.on("request", lambda request: check.requests.append(request.url))
-    page.goto(Path(html).resolve().as_uri(), wait_until="load")
+    current: list[PageCheck] = []
+    page.on(
+        "console",
+        lambda m: current[-1].console_errors.append(m.text) if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: current[-1].console_errors.append(str(error)))
+    page.on("request", lambda request: current[-1].requests.append(request.url))
+    try:
+        for html in pages:
+            current.append(PageCheck(width=viewport[0], height=viewport[1]))
+            page.goto(Path(html).resolve().as_uri(), wait_until="load")
+            _measure(page, current[-1])
+        if screenshot is not None:
+            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=full_page)
+    finally:
+        context.close()
+    return current
+
+
+def _measure(page: Any, check: PageCheck) -> None:
+    """Wait until the loaded page has drawn its charts, then fill `check` in."""
     boxes = page.locator("[data-vega-spec]").count()
     if boxes:
         page.wait_for_function(
@@ -186,11 +201,6 @@ def _check_in(
     check.charts_drawn = measured["charts"]
     check.chart_boxes = measured["chartBoxes"]
     check.key_number_links = measured["keyNumberLinks"]
-    if screenshot is not None:
-        Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot), full_page=full_page)
-    context.close()
-    return check
 
 
 # --- links, without a browser ----------------------------------------------------------------
