@@ -265,6 +265,32 @@ def test_static_curve_is_an_svg_drawn_once_per_spec(toy, tmp_path, monkeypatch):
     assert len(list((tmp_path / "charts").glob("toy.*"))) == 1
 
 
+def test_a_stored_curve_is_computed_once_and_again_when_its_table_changes(
+    toy, tmp_path, monkeypatch
+):
+    """The multiverse process leaves each curve's spec for the report: the report reads it
+    back equal to what `claim_curve` gives; a changed table (or claim, labels, code) is
+    another key, computed afresh, and replaces the old file."""
+    from euclaims import charts
+
+    monkeypatch.setattr(charts, "STATIC_CACHE", tmp_path / "charts")
+    chart, table, record = _toy_curve(toy)
+    claim = toy[1][0]
+    path = tmp_path / "toy.csv"
+    table.to_csv(path, index=False)
+    computed = []
+    original = charts.claim_curve
+    monkeypatch.setattr(charts, "claim_curve", lambda *a: computed.append(1) or original(*a))
+    first = charts.stored_claim_curve(claim, path, {}, record)
+    second = charts.stored_claim_curve(claim, path, {}, record)
+    assert len(computed) == 1 and first == second == original(claim, table, {}, record)
+    assert first[1] == chart
+    path.write_text(path.read_text().replace("relative", "relative-again"))
+    third = charts.stored_claim_curve(claim, path, {}, record)
+    assert len(computed) == 2 and third != first
+    assert len(list((tmp_path / "charts").glob(f"{claim.id}.*.json"))) == 1
+
+
 def test_evaluate_notebooks_keeps_each_grid_in_order_over_the_pool(monkeypatch):
     from types import SimpleNamespace
 

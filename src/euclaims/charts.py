@@ -289,7 +289,8 @@ def claim_curve(
 
 #: Width in pixels of each panel of a chart's static image (the PDF and pages without scripts).
 STATIC_WIDTH = 560
-#: Static images of charts: `<name>.<sha256 of the spec and vl-convert version>.svg`, one per name.
+#: Static images of charts, `<name>.<sha256 of the spec and vl-convert version>.svg`, and the
+#: specs of specification curves (`stored_claim_curve`): one of each per name.
 STATIC_CACHE = PROCESSED_DIR / "_charts"
 
 
@@ -322,22 +323,47 @@ def _fixed_width(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def prerender_curves(claims_by_stem: dict[str, list[Claim]]) -> None:
-    """Draw the static curves of these notebooks into `STATIC_CACHE` from their multiverse
-    tables and summaries, as the report will: the build does it in its background multiverse
-    process, while the notebooks still run, so that the report finds them drawn. An error is
-    left for the report to raise, with its message."""
+    """Draw the curves of these notebooks into `STATIC_CACHE` (spec and static image) from their
+    multiverse tables and summaries, as the report will: the build does it in its background
+    multiverse process, while the notebooks still run, so that the report finds them drawn. An
+    error is left for the report to raise, with its message."""
     display = load_metric_display(CLAIMS_FILE)
     try:
         for stem, claims in claims_by_stem.items():
-            table = read_multiverse(MULTIVERSE_DIR / f"{stem}.csv")
             summary = json.loads((MULTIVERSE_DIR / f"{stem}.json").read_text(encoding="utf-8"))
             for claim in claims:
                 robustness = summary["claims"][claim.id]["robustness"]
-                curve = claim_curve(claim, table, display, robustness)
+                curve = stored_claim_curve(
+                    claim, MULTIVERSE_DIR / f"{stem}.csv", display, robustness
+                )
                 if curve:
                     static_svg(curve[1], claim.id)
     except Exception:  # noqa: BLE001 (the report draws what is missing and reports the error)
         return
+
+
+def stored_claim_curve(
+    claim: Claim, table: Path, display: dict[str, MetricDisplay], robustness: dict
+) -> tuple[str, dict[str, Any]] | None:
+    """`claim_curve` from the multiverse table at `table`, kept in `STATIC_CACHE` as
+    `<claim id>.<hash of the code, the claim, the table, its robustness and the labels>.json`:
+    drawn by the multiverse process while the notebooks run (`prerender_curves`), read by the
+    report on the build's last, single-core stretch (24 curves: 0.7 s less there)."""
+    from .fileio import sha256_file
+    from .records import package_source_digest
+
+    inputs = [package_source_digest(), repr(claim), sha256_file(table), robustness, repr(display)]
+    key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+    path = STATIC_CACHE / f"{claim.id}.{key}.json"
+    if path.is_file():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return (stored[0], stored[1]) if stored else None
+    frame = read_multiverse(table)
+    curve = claim_curve(claim, frame, display, robustness) if frame is not None else None
+    for older in STATIC_CACHE.glob(f"{claim.id}.*.json"):
+        older.unlink()
+    atomic_write_text(path, json.dumps(curve, sort_keys=True))
+    return curve
 
 
 def read_multiverse(path: Path) -> pd.DataFrame | None:

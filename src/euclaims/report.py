@@ -678,13 +678,14 @@ def build_charts(
     from . import charts
 
     specs: dict[tuple[str, str], dict | None] = {}
-    tables = {stem: charts.read_multiverse(multiverse_table(stem)) for stem in records}
     for row in rows:
         claim = row["claim"]
-        table = tables.get(claim.notebook or "")
-        if table is None or not row["robustness"]:
+        if claim.notebook not in records or not row["robustness"]:
             continue
-        curve = charts.claim_curve(claim, table, display, row["robustness"])
+        table = multiverse_table(claim.notebook)
+        if not table.exists():
+            continue
+        curve = charts.stored_claim_curve(claim, table, display, row["robustness"])
         if curve:
             row["curve_metric"], specs[(claim.notebook, f"curve:{claim.id}")] = curve
     for stem, record in records.items():
