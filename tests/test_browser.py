@@ -78,8 +78,8 @@ def checks(copied: Path, chromium: str) -> dict[str, list[PageCheck]]:
             report = copied / "report.html"
             with launched(chromium) as browser:
                 measured = {
-                    "desktop": check_pages(browser, [report], DESKTOP, folder / "first-screen.png"),
-                    "phone": check_pages(browser, [report], PHONE, folder / "phone.png"),
+                    "desktop": check_pages(browser, [report], folder / "first-screen.png"),
+                    "phone": check_pages(browser, [report], folder / "phone.png", PHONE),
                     "notebooks": check_pages(browser, notebook_pages),
                 }
             payload = {key: [asdict(check) for check in found] for key, found in measured.items()}

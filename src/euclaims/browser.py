@@ -123,7 +123,7 @@ def check_page(
 ) -> PageCheck:
     """Load `html` in headless Chromium at `viewport`, measure it, optionally screenshot it."""
     with launched(chromium) as browser:
-        return check_pages(browser, [html], viewport, screenshot, full_page)[0]
+        return check_pages(browser, [html], screenshot, viewport, full_page)[0]
 
 
 @contextmanager
@@ -143,8 +143,8 @@ def launched(chromium: str) -> Iterator[Any]:
 def check_pages(
     browser: Any,
     pages: list[Path],
-    viewport: tuple[int, int] = DESKTOP,
     screenshot: Path | None = None,
+    viewport: tuple[int, int] = DESKTOP,
     full_page: bool = False,
 ) -> list[PageCheck]:
     """Load each of `pages` in turn in one tab of a fresh browser context at `viewport`, as a
